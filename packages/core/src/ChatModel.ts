@@ -1,0 +1,660 @@
+/**
+ * The chat-model service: LangChain's `BaseChatModel` surface (`invoke`, `stream`,
+ * `batch`, `batchAsCompleted`, `generate`, `generatePrompt`, `streamEvents`) as an
+ * Effect service, built from a small provider protocol with `ChatModel.make`, provided
+ * as a layer, and decorated with combinators (`withRetry`, `withFallbacks`).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const reply = yield* ChatModel.invoke("Hello!")
+ *   console.log(reply.content)
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(ChatModel.layer(FakeChatModel.fromResponses(["Hi there!"])))))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import type { Pipeable } from "effect/Pipeable"
+import type * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import type { ChatError } from "./ChatError.js"
+import * as resilience from "./internal/resilience.js"
+import * as service from "./internal/service.js"
+import type * as Message from "./Message.js"
+import type { ModelProfile } from "./ModelProfile.js"
+import type { PromptValue } from "./PromptValue.js"
+
+// ---------------------------------------------------------------------------
+// the protocol a provider implements
+// ---------------------------------------------------------------------------
+
+/**
+ * A tool as a provider sees it: its name, description and JSON Schema parameters.
+ *
+ * @since 0.1.0
+ */
+export interface ToolDefinition {
+  readonly name: string
+  readonly description: string
+  readonly parameters: Record<string, unknown>
+  readonly strict?: boolean
+}
+
+/**
+ * Which tool the model must call: `"auto"` (it decides), `"any"` (some tool), `"none"`,
+ * or a tool's name.
+ *
+ * @since 0.1.0
+ */
+export type ToolChoice = "auto" | "any" | "none" | (string & {})
+
+/**
+ * The requested shape of the answer: any JSON object, or JSON matching a schema.
+ *
+ * @since 0.1.0
+ */
+export type ResponseFormat =
+  | { readonly type: "json" }
+  | {
+      readonly type: "jsonSchema"
+      readonly name: string
+      readonly schema: Record<string, unknown>
+      readonly strict: boolean
+      readonly description?: string
+    }
+
+/**
+ * One request as a provider receives it: the normalized messages, plus everything bound
+ * to the model and given with the call.
+ *
+ * @since 0.1.0
+ */
+export interface ChatRequest {
+  readonly messages: ReadonlyArray<Message.Message>
+  readonly stop?: ReadonlyArray<string>
+  readonly tools: ReadonlyArray<ToolDefinition>
+  readonly toolChoice?: ToolChoice
+  readonly parallelToolCalls?: boolean
+  readonly responseFormat?: ResponseFormat
+  readonly providerOptions: Readonly<Record<string, unknown>>
+  readonly runId: string
+  readonly tags: ReadonlyArray<string>
+  readonly metadata: Readonly<Record<string, unknown>>
+}
+
+/**
+ * One generated answer.
+ *
+ * @since 0.1.0
+ */
+export interface ChatGeneration {
+  readonly message: Message.AIMessage
+  /** The text of the message. */
+  readonly text: string
+  readonly generationInfo?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The answers to one conversation (several with `n` > 1).
+ *
+ * @since 0.1.0
+ */
+export interface ChatResult {
+  readonly generations: readonly [ChatGeneration, ...Array<ChatGeneration>]
+  readonly llmOutput?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * What a provider's `generate` may return: plain objects of the right shape are fine
+ * (`text` is derived from the message when absent).
+ *
+ * @since 0.1.0
+ */
+export interface ChatResultInput {
+  readonly generations: readonly [GenerationInput, ...Array<GenerationInput>]
+  readonly llmOutput?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A generation as a provider may return it.
+ *
+ * @since 0.1.0
+ */
+export interface GenerationInput {
+  readonly message: Message.AIMessage | Message.AIFields
+  readonly text?: string
+  readonly generationInfo?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The results of `generate`: one list of generations per conversation, summed usage,
+ * and one run per conversation.
+ *
+ * @since 0.1.0
+ */
+export interface LLMResult {
+  readonly generations: ReadonlyArray<ReadonlyArray<ChatGeneration>>
+  readonly llmOutput?: {
+    readonly tokenUsage?: Message.UsageMetadata
+    readonly modelName?: string
+  }
+  readonly run: ReadonlyArray<{ readonly runId: string }>
+}
+
+/**
+ * When streaming is turned off: always, or only for requests with tools.
+ *
+ * @since 0.1.0
+ */
+export type DisableStreaming = boolean | "toolCalling"
+
+interface ImplBase {
+  /** A short name of the implementation (LangChain's `_llm_type`), e.g. `"openai-chat"`. */
+  readonly llmType: string
+  /** The parameters that identify the model (model name, temperature, …). */
+  readonly identifyingParams?: Readonly<Record<string, unknown>>
+  /** What the model can do; conservative defaults for what is left out. */
+  readonly profile?: Partial<ModelProfile>
+  /** Turn streaming off (stream falls back to one chunk from `generate`). */
+  readonly disableStreaming?: DisableStreaming
+}
+
+/**
+ * The protocol a provider writes (LangChain's `_generate`, `_stream`, `_llm_type`,
+ * `_identifying_params`): `generate`, `stream`, or both.
+ *
+ * @since 0.1.0
+ */
+export type Impl =
+  | (ImplBase & {
+      readonly generate: (request: ChatRequest) => Effect.Effect<ChatResultInput, ChatError>
+      readonly stream?: (request: ChatRequest) => Stream.Stream<Message.AIMessageChunk, ChatError>
+    })
+  | (ImplBase & {
+      readonly generate?: (request: ChatRequest) => Effect.Effect<ChatResultInput, ChatError>
+      readonly stream: (request: ChatRequest) => Stream.Stream<Message.AIMessageChunk, ChatError>
+    })
+
+// ---------------------------------------------------------------------------
+// calls
+// ---------------------------------------------------------------------------
+
+/**
+ * Facts about one run, given to every callback.
+ *
+ * @since 0.1.0
+ */
+export interface RunInfo {
+  readonly runId: string
+  readonly runName: string
+  readonly llmType: string
+  readonly tags: ReadonlyArray<string>
+  readonly metadata: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Callbacks of a run (LangChain's callback handlers, as effects). A failing callback is
+ * logged and never fails the call. `onToken` runs before its chunk is emitted.
+ *
+ * @since 0.1.0
+ */
+export interface Callbacks {
+  readonly onStart?: (event: RunInfo & { readonly messages: ReadonlyArray<Message.Message> }) => Effect.Effect<void, unknown>
+  readonly onToken?: (event: RunInfo & { readonly token: string; readonly chunk: Message.AIMessageChunk }) => Effect.Effect<void, unknown>
+  readonly onEnd?: (event: RunInfo & { readonly result: ChatResult }) => Effect.Effect<void, unknown>
+  readonly onError?: (event: RunInfo & { readonly error: ChatError }) => Effect.Effect<void, unknown>
+}
+
+/**
+ * Options of one call.
+ *
+ * @since 0.1.0
+ */
+export interface CallOptions {
+  /** Stop sequences (replace the bound ones). */
+  readonly stop?: ReadonlyArray<string>
+  readonly tags?: ReadonlyArray<string>
+  readonly metadata?: Readonly<Record<string, unknown>>
+  readonly runName?: string
+  /** The run's id (a UUID is made when absent); message ids default to `run-<runId>`. */
+  readonly runId?: string
+  /** Per attempt: the whole call for `invoke`, the wait for the first chunk for `stream`. */
+  readonly timeout?: Duration.DurationInput
+  readonly callbacks?: Callbacks | ReadonlyArray<Callbacks>
+  /** Passed through to the provider (LangChain's `**kwargs`). */
+  readonly providerOptions?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Options of `batch`, `batchAsCompleted` and `generate`.
+ *
+ * @since 0.1.0
+ */
+export interface BatchOptions extends Omit<CallOptions, "runId"> {
+  /** How many calls run at once (default 8). */
+  readonly concurrency?: number
+}
+
+/**
+ * An event of `streamEvents`.
+ *
+ * @since 0.1.0
+ */
+export type ChatModelEvent =
+  | EventOf<"on_chat_model_start", { readonly input: ReadonlyArray<Message.Message> }>
+  | EventOf<"on_chat_model_stream", { readonly chunk: Message.AIMessageChunk }>
+  | EventOf<"on_chat_model_end", { readonly output: Message.AIMessage }>
+
+/** @since 0.1.0 */
+export interface EventOf<Name extends string, Data> {
+  readonly event: Name
+  readonly runId: string
+  readonly parentIds: ReadonlyArray<string>
+  readonly name: string
+  readonly tags: ReadonlyArray<string>
+  readonly metadata: Readonly<Record<string, unknown>>
+  readonly data: Data
+}
+
+// ---------------------------------------------------------------------------
+// the service
+// ---------------------------------------------------------------------------
+
+/** @since 0.1.0 */
+export const TypeId: typeof service.TypeId = service.TypeId
+/** @since 0.1.0 */
+export type TypeId = typeof TypeId
+
+/**
+ * A chat model. `Output` narrows the answers of a model with bound tools.
+ *
+ * @since 0.1.0
+ */
+export interface Service<Output extends Message.AIMessage = Message.AIMessage> extends Pipeable {
+  readonly [TypeId]: TypeId
+  readonly llmType: string
+  readonly identifyingParams: Readonly<Record<string, unknown>>
+  readonly profile: ModelProfile
+  /** One call. */
+  invoke(input: Message.ChatInput, options?: CallOptions): Effect.Effect<Output, ChatError>
+  /** The answer as chunks; the final chunk has `last: true`. */
+  stream(input: Message.ChatInput, options?: CallOptions): Stream.Stream<Message.AIMessageChunk, ChatError>
+  /** Several calls, `concurrency` at a time, answers in input order. */
+  batch(
+    inputs: ReadonlyArray<Message.ChatInput>,
+    options: BatchOptions & { readonly returnExceptions: true }
+  ): Effect.Effect<ReadonlyArray<Either.Either<Output, ChatError>>>
+  batch(
+    inputs: ReadonlyArray<Message.ChatInput>,
+    options?: BatchOptions & { readonly returnExceptions?: false }
+  ): Effect.Effect<ReadonlyArray<Output>, ChatError>
+  /** Several calls, each answer with its input's index as soon as it is done. */
+  batchAsCompleted(
+    inputs: ReadonlyArray<Message.ChatInput>,
+    options?: BatchOptions
+  ): Stream.Stream<readonly [index: number, result: Either.Either<Output, ChatError>]>
+  /** Several conversations to an `LLMResult`; all finish before the first error is reported. */
+  generate(
+    conversations: ReadonlyArray<ReadonlyArray<Message.MessageLike>>,
+    options?: BatchOptions
+  ): Effect.Effect<LLMResult, ChatError>
+  /** `generate` from prompt values. */
+  generatePrompt(prompts: ReadonlyArray<PromptValue>, options?: BatchOptions): Effect.Effect<LLMResult, ChatError>
+  /** The run as events: start, one per chunk, end. */
+  streamEvents(input: Message.ChatInput, options?: CallOptions): Stream.Stream<ChatModelEvent, ChatError>
+}
+
+/**
+ * The tag of the chat model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function* () {
+ *   const model = yield* ChatModel.ChatModel
+ *   return yield* model.invoke("hi")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export class ChatModel extends Context.Tag("@effect-chat/core/ChatModel")<ChatModel, Service>() {}
+
+/**
+ * Builds a chat model from the provider protocol. Everything else (input coercion,
+ * generate from stream and stream from generate, stop sequences, callbacks, events,
+ * tracing, batching, the combinators) is supplied here, once for every provider.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const echo = ChatModel.make({
+ *   llmType: "echo",
+ *   generate: (request) =>
+ *     Effect.succeed({ generations: [{ message: Message.ai(Message.text(request.messages.at(-1)!)) }] })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const make = (impl: Impl): Service => service.make(impl)
+
+/**
+ * Tells whether a value is a chat-model service.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * ChatModel.isChatModel({}) // false
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const isChatModel = (value: unknown): value is Service => service.isService(value)
+
+/**
+ * A layer that provides the given service under the `ChatModel` tag.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const ModelLive = ChatModel.layer(FakeChatModel.fromResponses(["hello"]))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const layer = (model: Service): Layer.Layer<ChatModel> => Layer.succeed(ChatModel, model)
+
+/**
+ * Applies a combinator to the model of a layer.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const ModelLive = ChatModel.layer(FakeChatModel.fromResponses(["hello"])).pipe(
+ *   ChatModel.decorate(ChatModel.withRetry({ maxRetries: 3 }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const decorate =
+  (f: (model: Service) => Service) =>
+  <E, R>(self: Layer.Layer<ChatModel, E, R>): Layer.Layer<ChatModel, E, R> =>
+    Layer.map(self, (context) => Context.add(context, ChatModel, f(Context.get(context, ChatModel))))
+
+/**
+ * Callbacks for every call of a program (in addition to the callbacks of each call).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const Logging = ChatModel.layerCallbacks({
+ *   onEnd: ({ runId, result }) => Effect.log(`run ${runId}: ${result.generations[0].text}`)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const layerCallbacks = (callbacks: Callbacks | ReadonlyArray<Callbacks>): Layer.Layer<CurrentCallbacks> =>
+  Layer.succeed(CurrentCallbacks, service.toCallbackList(callbacks))
+
+/**
+ * The callbacks every call of a program runs (empty unless `layerCallbacks` provides
+ * some). A `Context.Reference`: reading it never needs a layer.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const callbacks = Effect.map(ChatModel.CurrentCallbacks, (list) => list.length)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const CurrentCallbacks: typeof service.CurrentCallbacks = service.CurrentCallbacks
+/** @since 0.1.0 */
+export type CurrentCallbacks = service.CurrentCallbacks
+
+// ---------------------------------------------------------------------------
+// accessors
+// ---------------------------------------------------------------------------
+
+/**
+ * `invoke` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const reply = ChatModel.invoke([["system", "Be brief."], ["user", "hi"]])
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const invoke = (
+  input: Message.ChatInput,
+  options?: CallOptions
+): Effect.Effect<Message.AIMessage, ChatError, ChatModel> => Effect.flatMap(ChatModel, (model) => model.invoke(input, options))
+
+/**
+ * `stream` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const printed = ChatModel.stream("Tell me a story").pipe(
+ *   Stream.runForEach((chunk) => Effect.sync(() => process.stdout.write(Message.text(chunk))))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const stream = (
+  input: Message.ChatInput,
+  options?: CallOptions
+): Stream.Stream<Message.AIMessageChunk, ChatError, ChatModel> =>
+  Stream.unwrap(Effect.map(ChatModel, (model) => model.stream(input, options)))
+
+/**
+ * `batch` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const replies = ChatModel.batch(["one", "two", "three"], { concurrency: 2 })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export function batch(
+  inputs: ReadonlyArray<Message.ChatInput>,
+  options: BatchOptions & { readonly returnExceptions: true }
+): Effect.Effect<ReadonlyArray<Either.Either<Message.AIMessage, ChatError>>, never, ChatModel>
+export function batch(
+  inputs: ReadonlyArray<Message.ChatInput>,
+  options?: BatchOptions & { readonly returnExceptions?: false }
+): Effect.Effect<ReadonlyArray<Message.AIMessage>, ChatError, ChatModel>
+export function batch(
+  inputs: ReadonlyArray<Message.ChatInput>,
+  options?: BatchOptions & { readonly returnExceptions?: boolean }
+): Effect.Effect<ReadonlyArray<Message.AIMessage | Either.Either<Message.AIMessage, ChatError>>, ChatError, ChatModel> {
+  return options?.returnExceptions === true
+    ? Effect.flatMap(ChatModel, (model) => model.batch(inputs, { ...options, returnExceptions: true }))
+    : Effect.flatMap(ChatModel, (model) => model.batch(inputs, { ...options, returnExceptions: false }))
+}
+
+/**
+ * `batchAsCompleted` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const results = ChatModel.batchAsCompleted(["slow question", "quick question"])
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const batchAsCompleted = (
+  inputs: ReadonlyArray<Message.ChatInput>,
+  options?: BatchOptions
+): Stream.Stream<readonly [index: number, result: Either.Either<Message.AIMessage, ChatError>], never, ChatModel> =>
+  Stream.unwrap(Effect.map(ChatModel, (model) => model.batchAsCompleted(inputs, options)))
+
+/**
+ * `generate` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const result = ChatModel.generate([[["user", "hi"]], [["user", "bye"]]])
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const generate = (
+  conversations: ReadonlyArray<ReadonlyArray<Message.MessageLike>>,
+  options?: BatchOptions
+): Effect.Effect<LLMResult, ChatError, ChatModel> =>
+  Effect.flatMap(ChatModel, (model) => model.generate(conversations, options))
+
+/**
+ * `generatePrompt` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, PromptValue } from "@effect-chat/core"
+ *
+ * const result = ChatModel.generatePrompt([PromptValue.fromString("hi")])
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const generatePrompt = (
+  prompts: ReadonlyArray<PromptValue>,
+  options?: BatchOptions
+): Effect.Effect<LLMResult, ChatError, ChatModel> =>
+  Effect.flatMap(ChatModel, (model) => model.generatePrompt(prompts, options))
+
+/**
+ * `streamEvents` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const events = ChatModel.streamEvents("hi")
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const streamEvents = (
+  input: Message.ChatInput,
+  options?: CallOptions
+): Stream.Stream<ChatModelEvent, ChatError, ChatModel> =>
+  Stream.unwrap(Effect.map(ChatModel, (model) => model.streamEvents(input, options)))
+
+// ---------------------------------------------------------------------------
+// combinators
+// ---------------------------------------------------------------------------
+
+/**
+ * Options of `withRetry`.
+ *
+ * @since 0.1.0
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt (default 2; caps a given `schedule` only when set). */
+  readonly maxRetries?: number
+  /** Replaces the default exponential backoff with jitter. */
+  readonly schedule?: Schedule.Schedule<unknown, ChatError>
+  /** Narrows which retryable errors are retried (never widens). */
+  readonly while?: (error: ChatError) => boolean
+}
+
+/**
+ * Retries errors whose `retryable` is true, with exponential backoff and jitter (2
+ * retries by default), waiting at least the `retryAfter` a provider asked for. A stream
+ * is retried only before its first chunk: a caller never sees a token twice.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const model = FakeChatModel.fromResponses(["hi"]).pipe(ChatModel.withRetry({ maxRetries: 3 }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const withRetry: {
+  (options?: RetryOptions): <A extends Message.AIMessage>(self: Service<A>) => Service<A>
+  <A extends Message.AIMessage>(self: Service<A>, options?: RetryOptions): Service<A>
+} = resilience.withRetry
+
+/**
+ * Options of `withFallbacks`.
+ *
+ * @since 0.1.0
+ */
+export interface FallbackOptions {
+  /** Which errors move on to the next model (all by default). */
+  readonly when?: (error: ChatError) => boolean
+}
+
+/**
+ * On error, the next model takes the same request (with its own bindings). Streams fall
+ * back only before their first chunk. The answering model is named in
+ * `responseMetadata.modelName`.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const model = FakeChatModel.fromResponses(["primary"]).pipe(
+ *   ChatModel.withFallbacks([FakeChatModel.fromResponses(["backup"])])
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const withFallbacks: {
+  (
+    fallbacks: ReadonlyArray<Service>,
+    options?: FallbackOptions
+  ): <A extends Message.AIMessage>(self: Service<A>) => Service<A | Message.AIMessage>
+  <A extends Message.AIMessage>(
+    self: Service<A>,
+    fallbacks: ReadonlyArray<Service>,
+    options?: FallbackOptions
+  ): Service<A | Message.AIMessage>
+} = resilience.withFallbacks

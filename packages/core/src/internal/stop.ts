@@ -1,0 +1,95 @@
+/**
+ * Stop sequences enforced on the client as well, so every provider (and every fake)
+ * honours them even where the server ignores `stop`: the text is cut before the first
+ * stop sequence. In streams, only the tail that could still be the start of a stop
+ * sequence is held back; nothing is held back when there are no stop sequences.
+ *
+ * @internal
+ */
+import * as Chunk from "effect/Chunk"
+import * as Stream from "effect/Stream"
+import type { AIMessage, AIMessageChunk } from "./schema.js"
+import { copy, makeChunkUnchecked } from "./schema.js"
+
+const firstStop = (text: string, stop: ReadonlyArray<string>): number => {
+  let cut = -1
+  for (const sequence of stop) {
+    if (sequence === "") continue
+    const at = text.indexOf(sequence)
+    if (at !== -1 && (cut === -1 || at < cut)) cut = at
+  }
+  return cut
+}
+
+const stopMetadata = (metadata: AIMessage["responseMetadata"]) => ({
+  ...metadata,
+  finishReason: "stop" as const,
+  rawFinishReason: metadata.rawFinishReason ?? "stop_sequence"
+})
+
+/** Cuts a finished message at its first stop sequence (string content only). */
+export const truncateMessage = (message: AIMessage, stop: ReadonlyArray<string> | undefined): AIMessage => {
+  if (stop === undefined || stop.length === 0 || typeof message.content !== "string") return message
+  const cut = firstStop(message.content, stop)
+  if (cut === -1) return message
+  return copy(message, {
+    content: message.content.slice(0, cut),
+    responseMetadata: stopMetadata(message.responseMetadata)
+  })
+}
+
+/** Longest suffix of `text` that is a proper prefix of some stop sequence. */
+const heldBackLength = (text: string, stop: ReadonlyArray<string>): number => {
+  let longest = 0
+  for (const sequence of stop) {
+    const max = Math.min(sequence.length - 1, text.length)
+    for (let length = max; length > longest; length--) {
+      if (text.endsWith(sequence.slice(0, length))) {
+        longest = length
+        break
+      }
+    }
+  }
+  return longest
+}
+
+/**
+ * Cuts a stream at its first stop sequence: text that could still begin a stop sequence
+ * is held back until the next chunk decides; after a stop sequence, text is dropped but
+ * non-text chunks (usage, finish reason) still pass, without text.
+ */
+export const truncateStream = <E, R>(
+  stream: Stream.Stream<AIMessageChunk, E, R>,
+  stop: ReadonlyArray<string> | undefined
+): Stream.Stream<AIMessageChunk, E, R> => {
+  const sequences = stop?.filter((sequence) => sequence !== "") ?? []
+  if (sequences.length === 0) return stream
+  return Stream.suspend(() => {
+    // state of one run of the stream
+    let pending = ""
+    let stopped = false
+    let lastId: string | undefined
+    const step = (chunk: AIMessageChunk): AIMessageChunk => {
+      if (typeof chunk.content !== "string") return chunk
+      if (stopped) return chunk.content === "" ? chunk : copy(chunk, { content: "" })
+      lastId = chunk.id ?? lastId
+      const text = pending + chunk.content
+      const cut = firstStop(text, sequences)
+      if (cut !== -1) {
+        stopped = true
+        pending = ""
+        return copy(chunk, { content: text.slice(0, cut), responseMetadata: stopMetadata(chunk.responseMetadata) })
+      }
+      const hold = chunk.last === true ? 0 : heldBackLength(text, sequences)
+      pending = text.slice(text.length - hold)
+      const emitted = text.slice(0, text.length - hold)
+      return emitted === chunk.content ? chunk : copy(chunk, { content: emitted })
+    }
+    const flush = Stream.suspend(() =>
+      pending === ""
+        ? Stream.empty
+        : Stream.make(makeChunkUnchecked(lastId === undefined ? { content: pending } : { content: pending, id: lastId }))
+    )
+    return Stream.concat(Stream.mapChunks(stream, Chunk.map(step)), flush)
+  })
+}
