@@ -3,4 +3,8 @@
  *
  * @since 0.1.0
  */
-export {}
+
+/** @since 0.1.0 */
+export * as Conformance from "./Conformance.js"
+/** @since 0.1.0 */
+export * as FakeChatModel from "./FakeChatModel.js"

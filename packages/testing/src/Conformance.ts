@@ -1,0 +1,6 @@
+/**
+ * The conformance suite (placeholder, being written).
+ *
+ * @since 0.1.0
+ */
+export {}

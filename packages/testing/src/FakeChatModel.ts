@@ -1,0 +1,6 @@
+/**
+ * Fake chat models (placeholder, being written).
+ *
+ * @since 0.1.0
+ */
+export {}
