@@ -210,8 +210,12 @@ export interface RunInfo {
  * @since 0.1.0
  */
 export interface Callbacks {
-  readonly onStart?: (event: RunInfo & { readonly messages: ReadonlyArray<Message.Message> }) => Effect.Effect<void, unknown>
-  readonly onToken?: (event: RunInfo & { readonly token: string; readonly chunk: Message.AIMessageChunk }) => Effect.Effect<void, unknown>
+  readonly onStart?: (
+    event: RunInfo & { readonly messages: ReadonlyArray<Message.Message> }
+  ) => Effect.Effect<void, unknown>
+  readonly onToken?: (
+    event: RunInfo & { readonly token: string; readonly chunk: Message.AIMessageChunk }
+  ) => Effect.Effect<void, unknown>
   readonly onEnd?: (event: RunInfo & { readonly result: ChatResult }) => Effect.Effect<void, unknown>
   readonly onError?: (event: RunInfo & { readonly error: ChatError }) => Effect.Effect<void, unknown>
 }
@@ -310,7 +314,10 @@ export interface Service<Output extends Message.AIMessage = Message.AIMessage> e
     options?: BatchOptions
   ): Effect.Effect<LLMResult, ChatError>
   /** `generate` from prompt values. */
-  generatePrompt(prompts: ReadonlyArray<PromptValue>, options?: BatchOptions): Effect.Effect<LLMResult, ChatError>
+  generatePrompt(
+    prompts: ReadonlyArray<PromptValue>,
+    options?: BatchOptions
+  ): Effect.Effect<LLMResult, ChatError>
   /** The run as events: start, one per chunk, end. */
   streamEvents(input: Message.ChatInput, options?: CallOptions): Stream.Stream<ChatModelEvent, ChatError>
 }
@@ -418,8 +425,9 @@ export const decorate =
  *
  * @since 0.1.0
  */
-export const layerCallbacks = (callbacks: Callbacks | ReadonlyArray<Callbacks>): Layer.Layer<CurrentCallbacks> =>
-  Layer.succeed(CurrentCallbacks, service.toCallbackList(callbacks))
+export const layerCallbacks = (
+  callbacks: Callbacks | ReadonlyArray<Callbacks>
+): Layer.Layer<CurrentCallbacks> => Layer.succeed(CurrentCallbacks, service.toCallbackList(callbacks))
 
 /**
  * The callbacks every call of a program runs (empty unless `layerCallbacks` provides
@@ -458,7 +466,8 @@ export type CurrentCallbacks = service.CurrentCallbacks
 export const invoke = (
   input: Message.ChatInput,
   options?: CallOptions
-): Effect.Effect<Message.AIMessage, ChatError, ChatModel> => Effect.flatMap(ChatModel, (model) => model.invoke(input, options))
+): Effect.Effect<Message.AIMessage, ChatError, ChatModel> =>
+  Effect.flatMap(ChatModel, (model) => model.invoke(input, options))
 
 /**
  * `stream` on the model in the context.
@@ -504,7 +513,11 @@ export function batch(
 export function batch(
   inputs: ReadonlyArray<Message.ChatInput>,
   options?: BatchOptions & { readonly returnExceptions?: boolean }
-): Effect.Effect<ReadonlyArray<Message.AIMessage | Either.Either<Message.AIMessage, ChatError>>, ChatError, ChatModel> {
+): Effect.Effect<
+  ReadonlyArray<Message.AIMessage | Either.Either<Message.AIMessage, ChatError>>,
+  ChatError,
+  ChatModel
+> {
   return options?.returnExceptions === true
     ? Effect.flatMap(ChatModel, (model) => model.batch(inputs, { ...options, returnExceptions: true }))
     : Effect.flatMap(ChatModel, (model) => model.batch(inputs, { ...options, returnExceptions: false }))
@@ -525,8 +538,11 @@ export function batch(
 export const batchAsCompleted = (
   inputs: ReadonlyArray<Message.ChatInput>,
   options?: BatchOptions
-): Stream.Stream<readonly [index: number, result: Either.Either<Message.AIMessage, ChatError>], never, ChatModel> =>
-  Stream.unwrap(Effect.map(ChatModel, (model) => model.batchAsCompleted(inputs, options)))
+): Stream.Stream<
+  readonly [index: number, result: Either.Either<Message.AIMessage, ChatError>],
+  never,
+  ChatModel
+> => Stream.unwrap(Effect.map(ChatModel, (model) => model.batchAsCompleted(inputs, options)))
 
 /**
  * `generate` on the model in the context.

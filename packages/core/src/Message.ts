@@ -20,6 +20,16 @@ import * as input from "./internal/input.js"
 import * as merge from "./internal/merge.js"
 import type { PromptValue } from "./PromptValue.js"
 
+export type {
+  /** @since 0.1.0 */
+  AIFields,
+  /** @since 0.1.0 */
+  ChunkFields,
+  /** @since 0.1.0 */
+  Fields,
+  /** @since 0.1.0 */
+  ToolFields
+} from "./internal/schema.js"
 export {
   /** @since 0.1.0 */
   AIMessage,
@@ -60,33 +70,23 @@ export {
   /** @since 0.1.0 */
   UsageMetadata
 } from "./internal/schema.js"
-export type {
-  /** @since 0.1.0 */
-  AIFields,
-  /** @since 0.1.0 */
-  ChunkFields,
-  /** @since 0.1.0 */
-  Fields,
-  /** @since 0.1.0 */
-  ToolFields
-} from "./internal/schema.js"
 
 import {
-  AIMessage,
   type AIFields,
+  AIMessage,
   AIMessageChunk,
   type ChunkFields,
   type Content,
   type Fields,
   HumanMessage,
   type Message,
-  SystemMessage,
-  type ToolFields,
-  ToolMessage,
   makeAI,
   makeHuman,
   makeSystem,
-  makeTool
+  makeTool,
+  SystemMessage,
+  type ToolFields,
+  ToolMessage
 } from "./internal/schema.js"
 
 const isContent = (value: unknown): value is Content => typeof value === "string" || Array.isArray(value)

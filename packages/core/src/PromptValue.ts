@@ -14,7 +14,7 @@
  */
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import { contentText } from "./internal/merge.js"
-import { makeHuman, type Message } from "./internal/schema.js"
+import { type Message, makeHuman } from "./internal/schema.js"
 
 /** @since 0.1.0 */
 export const TypeId: unique symbol = Symbol.for("@effect-chat/core/PromptValue")
@@ -50,6 +50,7 @@ const roleName = (message: Message): string => {
 const Proto = {
   [TypeId]: TypeId,
   pipe() {
+    // biome-ignore lint/complexity/noArguments: pipeArguments reads the arguments object
     return pipeArguments(this, arguments)
   }
 }

@@ -25,7 +25,10 @@ export interface Opened<A, E> {
 }
 
 /** Opens `stream` in a child scope of `parent` and reads up to its first non-empty chunk. */
-export const open = <A, E>(stream: Stream.Stream<A, E>, parent: Scope.Scope): Effect.Effect<Opened<A, E>, E> =>
+export const open = <A, E>(
+  stream: Stream.Stream<A, E>,
+  parent: Scope.Scope
+): Effect.Effect<Opened<A, E>, E> =>
   Effect.flatMap(Scope.fork(parent, ExecutionStrategy.sequential), (scope) =>
     Effect.flatMap(Scope.extend(Stream.toPull(stream), scope), (pull) => {
       const next: Effect.Effect<Opened<A, E>, E> = Effect.matchCauseEffect(pull, {
@@ -35,7 +38,9 @@ export const open = <A, E>(stream: Stream.Stream<A, E>, parent: Scope.Scope): Ef
             onSome: Effect.failCause
           }),
         onSuccess: (chunk) =>
-          Chunk.isEmpty(chunk) ? next : Effect.succeed({ first: chunk, rest: Stream.repeatEffectChunkOption(pull) })
+          Chunk.isEmpty(chunk)
+            ? next
+            : Effect.succeed({ first: chunk, rest: Stream.repeatEffectChunkOption(pull) })
       })
       return next
     }).pipe(Effect.onExit((exit) => (Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)))

@@ -41,19 +41,30 @@ const isMessageInstance = (value: unknown): value is Message =>
   value instanceof AIMessageChunk
 
 const describe = (value: unknown): string =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : typeof value
 
 const content = (value: unknown): Result<Content> => {
   if (typeof value === "string") return Either.right(value)
   if (value === null || value === undefined) return Either.right("")
-  return Either.mapLeft(decodeContent(value), (error) => `invalid content: ${ParseResult.TreeFormatter.formatErrorSync(error)}`)
+  return Either.mapLeft(
+    decodeContent(value),
+    (error) => `invalid content: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+  )
 }
 
 const optionalString = (record: Json, ...keys: ReadonlyArray<string>): Result<string | undefined> => {
   for (const key of keys) {
     const value = record[key]
     if (value === undefined || value === null) continue
-    return typeof value === "string" ? Either.right(value) : Either.left(`"${key}" must be a string, got ${describe(value)}`)
+    return typeof value === "string"
+      ? Either.right(value)
+      : Either.left(`"${key}" must be a string, got ${describe(value)}`)
   }
   return Either.right(undefined)
 }
@@ -85,7 +96,12 @@ const toolCalls = (
         if (isRecord(parsed)) valid.push({ id, name, args: parsed })
         else invalid.push({ id, name, args: text, error: "tool-call arguments are not a JSON object" })
       } catch (error) {
-        invalid.push({ id, name, args: text, error: `tool-call arguments are not valid JSON: ${String(error)}` })
+        invalid.push({
+          id,
+          name,
+          args: text,
+          error: `tool-call arguments are not valid JSON: ${String(error)}`
+        })
       }
     } else {
       return Either.left(`tool call ${position} has arguments of type ${describe(rawArgs)}`)
@@ -102,7 +118,11 @@ const fromRole = (role: unknown, record: Json): Result<Message> => {
     const body = yield* content(record.content)
     const name = yield* optionalString(record, "name")
     const id = yield* optionalString(record, "id")
-    const common = { content: body, ...(name === undefined ? {} : { name }), ...(id === undefined ? {} : { id }) }
+    const common = {
+      content: body,
+      ...(name === undefined ? {} : { name }),
+      ...(id === undefined ? {} : { id })
+    }
     switch (role) {
       case "system":
         return makeSystem(common)
@@ -145,7 +165,9 @@ const fromOne = (item: unknown): Result<Message> => {
     }
     return Either.left(`an object message needs a "role" (${roles})`)
   }
-  return Either.left(`expected a message, a [role, content] pair, a { role, content } object or a string, got ${describe(item)}`)
+  return Either.left(
+    `expected a message, a [role, content] pair, a { role, content } object or a string, got ${describe(item)}`
+  )
 }
 
 const invalid = (message: string) => Either.left(new InvalidInputError({ message }))
@@ -167,4 +189,3 @@ export const fromInput = (value: ChatInput): Either.Either<ReadonlyArray<Message
   }
   return Either.right(messages)
 }
-

@@ -61,7 +61,13 @@ export const contentText = (content: Content): string => {
 // content
 // ---------------------------------------------------------------------------
 
-const concatenatedBlockKeys: ReadonlySet<string> = new Set(["text", "reasoning", "signature", "encrypted", "data"])
+const concatenatedBlockKeys: ReadonlySet<string> = new Set([
+  "text",
+  "reasoning",
+  "signature",
+  "encrypted",
+  "data"
+])
 
 const mergeBlock = (left: ContentBlock, right: ContentBlock): ContentBlock => {
   const merged: Json = { ...left }
@@ -106,8 +112,10 @@ const mergeContent = (left: Content, right: Content): Content => {
   if (typeof left === "string" && typeof right === "string") return left + right
   if (right === "") return left
   if (left === "") return right
-  const leftBlocks: ReadonlyArray<ContentBlock> = typeof left === "string" ? [{ type: "text", text: left }] : left
-  const rightBlocks: ReadonlyArray<ContentBlock> = typeof right === "string" ? [{ type: "text", text: right }] : right
+  const leftBlocks: ReadonlyArray<ContentBlock> =
+    typeof left === "string" ? [{ type: "text", text: left }] : left
+  const rightBlocks: ReadonlyArray<ContentBlock> =
+    typeof right === "string" ? [{ type: "text", text: right }] : right
   return mergeBlocks(leftBlocks, rightBlocks)
 }
 
@@ -119,7 +127,8 @@ const mergeToolCallChunk = (left: ToolCallChunk, right: ToolCallChunk): ToolCall
   const merged: Writable<ToolCallChunk> = {}
   const id = left.id ?? right.id
   const name = left.name ?? right.name
-  const args = left.args === undefined ? right.args : right.args === undefined ? left.args : left.args + right.args
+  const args =
+    left.args === undefined ? right.args : right.args === undefined ? left.args : left.args + right.args
   const index = left.index ?? right.index
   if (id !== undefined) merged.id = id
   if (name !== undefined) merged.name = name
@@ -134,9 +143,11 @@ const findLast = <A>(items: ReadonlyArray<A>, predicate: (item: A) => boolean): 
 }
 
 /**
- * Pieces with an index join the latest call with that index (unless both carry
- * different ids: then a new call starts); pieces without an index join the call with
- * the same id, or the last open call when they carry no id.
+ * Pieces with an index join the latest call with that index; a piece that carries an id
+ * joins only a call with the same id and otherwise starts a new call (some
+ * OpenAI-compatible servers send parallel calls all at index 0, told apart by id).
+ * Pieces without an index join the call with the same id, or the last open call when
+ * they carry no id. Seen as a left-to-right process over pieces, this is associative.
  */
 const mergeToolCallChunks = (left: ReadonlyArray<ToolCallChunk>, right: ReadonlyArray<ToolCallChunk>) => {
   if (right.length === 0) return left
@@ -148,7 +159,7 @@ const mergeToolCallChunks = (left: ReadonlyArray<ToolCallChunk>, right: Readonly
     else if (piece.id !== undefined) at = findLast(result, (call) => call.id === piece.id)
     else at = result.length - 1
     const target = at === -1 ? undefined : result[at]
-    if (target === undefined || (target.id !== undefined && piece.id !== undefined && target.id !== piece.id)) {
+    if (target === undefined || (piece.id !== undefined && target.id !== piece.id)) {
       result.push(piece)
     } else {
       result[at] = mergeToolCallChunk(target, piece)
@@ -169,7 +180,8 @@ const addCounts = <T extends Record<string, number | undefined>>(
   if (right === undefined) return left
   const sum: Record<string, number> = {}
   for (const [key, value] of Object.entries(left)) if (value !== undefined) sum[key] = value
-  for (const [key, value] of Object.entries(right)) if (value !== undefined) sum[key] = (sum[key] ?? 0) + value
+  for (const [key, value] of Object.entries(right))
+    if (value !== undefined) sum[key] = (sum[key] ?? 0) + value
   return sum as T
 }
 
@@ -204,7 +216,8 @@ const mergeRecords = (left: Json, right: Json, concatStrings: boolean): Json => 
     const previous = merged[key]
     if (isRecord(previous) && isRecord(value)) merged[key] = mergeRecords(previous, value, concatStrings)
     else if (Array.isArray(previous) && Array.isArray(value)) merged[key] = [...previous, ...value]
-    else if (concatStrings && typeof previous === "string" && typeof value === "string") merged[key] = previous + value
+    else if (concatStrings && typeof previous === "string" && typeof value === "string")
+      merged[key] = previous + value
     else merged[key] = value
   }
   return merged
@@ -216,16 +229,19 @@ const isEmpty = (record: Json): boolean => {
 }
 
 const mergeOptionalRecords = (left: Json | undefined, right: Json | undefined, concatStrings: boolean) =>
-  left === undefined || isEmpty(left)
-    ? right
-    : right === undefined || isEmpty(right)
-      ? left
-      : mergeRecords(left, right, concatStrings)
+  right === undefined
+    ? left
+    : left === undefined
+      ? right
+      : isEmpty(right)
+        ? left
+        : isEmpty(left)
+          ? right
+          : mergeRecords(left, right, concatStrings)
 
 // ---------------------------------------------------------------------------
 // concat, toMessage, toChunk
 // ---------------------------------------------------------------------------
-
 
 export const concat = (self: AIMessageChunk, that: AIMessageChunk): AIMessageChunk => {
   const fields: Writable<ChunkInit> = {
@@ -257,7 +273,9 @@ const parseArgs = (raw: string | undefined): { readonly args: Json } | { readonl
     const parsed: unknown = JSON.parse(raw)
     return isRecord(parsed) ? { args: parsed } : { error: "tool-call arguments are not a JSON object" }
   } catch (error) {
-    return { error: `tool-call arguments are not valid JSON: ${error instanceof Error ? error.message : error}` }
+    return {
+      error: `tool-call arguments are not valid JSON: ${error instanceof Error ? error.message : error}`
+    }
   }
 }
 

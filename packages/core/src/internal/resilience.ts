@@ -12,16 +12,19 @@ import * as Schedule from "effect/Schedule"
 import type { ChatError } from "../ChatError.js"
 import { retryAfter } from "../ChatError.js"
 import type { FallbackOptions, RetryOptions, Service } from "../ChatModel.js"
-import type { AIMessage } from "./schema.js"
-import { guarded, open, openFirst, type Opened } from "./first.js"
+import { guarded, type Opened, open, openFirst } from "./first.js"
 import type { Binding, Call, Runner } from "./runner.js"
+import type { AIMessage } from "./schema.js"
 import { isService, modify, stateOf } from "./service.js"
 
 const defaultMaxRetries = 2
 const maxDelay = Duration.seconds(30)
 
 /** Exponential backoff (0.5 s, 1 s, 2 s, …, at most 30 s) with jitter. */
-const defaultBackoff: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential("500 millis", 2).pipe(
+const defaultBackoff: Schedule.Schedule<Duration.Duration, unknown> = Schedule.exponential(
+  "500 millis",
+  2
+).pipe(
   Schedule.jittered,
   Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay))
 )
@@ -39,7 +42,8 @@ const retryPolicy = (options: RetryOptions) => {
       : backoff
   return {
     schedule: Schedule.intersect(capped, honourRetryAfter),
-    while: (error: ChatError) => error.retryable && (options.while === undefined ? true : options.while(error))
+    while: (error: ChatError) =>
+      error.retryable && (options.while === undefined ? true : options.while(error))
   }
 }
 
@@ -47,7 +51,8 @@ const retryRunner = (runner: Runner, options: RetryOptions): Runner => {
   const policy = retryPolicy(options)
   return {
     generate: (call, bindings) => Effect.retry(runner.generate(call, bindings), policy),
-    stream: (call, bindings) => openFirst(runner.stream(call, bindings), (first) => Effect.retry(first, policy))
+    stream: (call, bindings) =>
+      openFirst(runner.stream(call, bindings), (first) => Effect.retry(first, policy))
   }
 }
 
@@ -79,10 +84,14 @@ const fallbackRunner = (candidates: ReadonlyArray<Candidate>, options: FallbackO
   }
   const stream = (call: Call, outer: ReadonlyArray<Binding>) =>
     guarded((parent) => {
-      const attempt = (at: number): Effect.Effect<Opened<import("./schema.js").AIMessageChunk, ChatError>, ChatError> => {
+      const attempt = (
+        at: number
+      ): Effect.Effect<Opened<import("./schema.js").AIMessageChunk, ChatError>, ChatError> => {
         const candidate = candidates[at]!
         const opened = open(candidate.runner.stream(call, [...candidate.bindings, ...outer]), parent)
-        return at === candidates.length - 1 ? opened : Effect.catchIf(opened, shouldFallBack, () => attempt(at + 1))
+        return at === candidates.length - 1
+          ? opened
+          : Effect.catchIf(opened, shouldFallBack, () => attempt(at + 1))
       }
       return attempt(0)
     })
@@ -94,15 +103,26 @@ export const withFallbacks: {
     fallbacks: ReadonlyArray<Service>,
     options?: FallbackOptions
   ): <A extends AIMessage>(self: Service<A>) => Service<A | AIMessage>
-  <A extends AIMessage>(self: Service<A>, fallbacks: ReadonlyArray<Service>, options?: FallbackOptions): Service<A | AIMessage>
+  <A extends AIMessage>(
+    self: Service<A>,
+    fallbacks: ReadonlyArray<Service>,
+    options?: FallbackOptions
+  ): Service<A | AIMessage>
 } = dual(
   (args) => isService(args[0]),
-  <A extends AIMessage>(self: Service<A>, fallbacks: ReadonlyArray<Service>, options: FallbackOptions = {}): Service<A | AIMessage> =>
+  <A extends AIMessage>(
+    self: Service<A>,
+    fallbacks: ReadonlyArray<Service>,
+    options: FallbackOptions = {}
+  ): Service<A | AIMessage> =>
     modify(self, (state) => ({
       ...state,
       bindings: [],
       runner: fallbackRunner(
-        [state, ...fallbacks.map(stateOf)].map((candidate) => ({ runner: candidate.runner, bindings: candidate.bindings })),
+        [state, ...fallbacks.map(stateOf)].map((candidate) => ({
+          runner: candidate.runner,
+          bindings: candidate.bindings
+        })),
         options
       )
     }))

@@ -10,8 +10,8 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { TimeoutError } from "../ChatError.js"
 import type { ChatError } from "../ChatError.js"
+import { TimeoutError } from "../ChatError.js"
 import type {
   CallOptions,
   ChatGeneration,
@@ -23,9 +23,9 @@ import type {
   ToolChoice,
   ToolDefinition
 } from "../ChatModel.js"
-import { concat, contentText, toChunk, toMessage } from "./merge.js"
 import { openFirst } from "./first.js"
-import { AIMessage, type AIMessageChunk, copy, makeAI, makeChunkUnchecked, type Message } from "./schema.js"
+import { concat, contentText, toChunk, toMessage } from "./merge.js"
+import { AIMessage, type AIMessageChunk, copy, type Message, makeAI, makeChunkUnchecked } from "./schema.js"
 import { truncateMessage, truncateStream } from "./stop.js"
 
 /** What a combinator or a call binds to a model; later bindings override earlier ones. */
@@ -119,7 +119,10 @@ export const timeoutStream = (
   timeout === undefined
     ? stream
     : openFirst(stream, (first) =>
-        Effect.timeoutFail(first, { duration: timeout, onTimeout: () => timeoutError(timeout, "no first chunk") })
+        Effect.timeoutFail(first, {
+          duration: timeout,
+          onTimeout: () => timeoutError(timeout, "no first chunk")
+        })
       )
 
 /** Whether streaming must fall back to one chunk from `generate` for this request. */
@@ -129,7 +132,11 @@ const streamsFromGenerate = (impl: Impl, request: ChatRequest): boolean =>
   (impl.disableStreaming === "toolCalling" && request.tools.length > 0)
 
 export const makeRunner = (impl: Impl, modelName: string): Runner => {
-  const finishMessage = (message: AIMessage, request: ChatRequest, bindings: ReadonlyArray<Binding>): AIMessage => {
+  const finishMessage = (
+    message: AIMessage,
+    request: ChatRequest,
+    bindings: ReadonlyArray<Binding>
+  ): AIMessage => {
     let finished = truncateMessage(message, request.stop)
     if (finished.id === undefined || finished.responseMetadata.modelName === undefined) {
       finished = copy(finished, {
@@ -137,16 +144,25 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
         responseMetadata: { modelName, ...finished.responseMetadata }
       })
     }
-    for (const binding of bindings) if (binding.transform !== undefined) finished = binding.transform(finished)
+    for (const binding of bindings)
+      if (binding.transform !== undefined) finished = binding.transform(finished)
     return finished
   }
 
-  const finishResult = (result: ChatResult, request: ChatRequest, bindings: ReadonlyArray<Binding>): ChatResult => {
+  const finishResult = (
+    result: ChatResult,
+    request: ChatRequest,
+    bindings: ReadonlyArray<Binding>
+  ): ChatResult => {
     const [first, ...rest] = result.generations.map((generation): ChatGeneration => {
       const message = finishMessage(generation.message, request, bindings)
       return message === generation.message
         ? generation
-        : { ...generation, message, text: message === generation.message ? generation.text : contentText(message.content) }
+        : {
+            ...generation,
+            message,
+            text: message === generation.message ? generation.text : contentText(message.content)
+          }
     })
     return { ...result, generations: [first!, ...rest] }
   }
@@ -158,7 +174,11 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
       ? Effect.map(implGenerate(request), normalizeResult)
       : implStream !== undefined
         ? Effect.map(
-            Stream.runFold(truncateStream(implStream(request), request.stop), makeChunkUnchecked({ content: "" }), concat),
+            Stream.runFold(
+              truncateStream(implStream(request), request.stop),
+              makeChunkUnchecked({ content: "" }),
+              concat
+            ),
             (merged): ChatResult => {
               const message = toMessage(merged)
               return { generations: [{ message, text: contentText(message.content) }] }
@@ -174,7 +194,10 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
         if (first) {
           first = false
           if (chunk.responseMetadata.modelName === undefined) {
-            return copy(chunk, { id: chunk.id ?? id, responseMetadata: { modelName, ...chunk.responseMetadata } })
+            return copy(chunk, {
+              id: chunk.id ?? id,
+              responseMetadata: { modelName, ...chunk.responseMetadata }
+            })
           }
         }
         return chunk.id === undefined ? copy(chunk, { id }) : chunk
@@ -192,13 +215,14 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
     },
     stream: (call, bindings) => {
       const request = toRequest(call, bindings)
-      const source = implStream === undefined || streamsFromGenerate(impl, request)
-        ? Stream.fromEffect(
-            Effect.map(rawGenerate(request), (result) =>
-              toChunk(finishMessage(result.generations[0].message, request, bindings))
+      const source =
+        implStream === undefined || streamsFromGenerate(impl, request)
+          ? Stream.fromEffect(
+              Effect.map(rawGenerate(request), (result) =>
+                toChunk(finishMessage(result.generations[0].message, request, bindings))
+              )
             )
-          )
-        : truncateStream(implStream(request), request.stop)
+          : truncateStream(implStream(request), request.stop)
       return timeoutStream(stampChunks(source, request), call.options.timeout)
     }
   }

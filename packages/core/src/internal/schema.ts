@@ -29,7 +29,11 @@ export const ImageBlock = Schema.Struct({
   data: optional(Schema.String),
   mimeType: optional(Schema.String),
   index: optional(Schema.Number)
-}).pipe(Schema.filter((block) => block.url !== undefined || block.data !== undefined || "an image needs a url or data"))
+}).pipe(
+  Schema.filter(
+    (block) => block.url !== undefined || block.data !== undefined || "an image needs a url or data"
+  )
+)
 /** @since 0.1.0 */
 export const AudioBlock = Schema.Struct({
   type: Schema.Literal("audio"),
@@ -45,7 +49,11 @@ export const FileBlock = Schema.Struct({
   mimeType: Schema.String,
   filename: optional(Schema.String),
   index: optional(Schema.Number)
-}).pipe(Schema.filter((block) => block.url !== undefined || block.data !== undefined || "a file needs a url or data"))
+}).pipe(
+  Schema.filter(
+    (block) => block.url !== undefined || block.data !== undefined || "a file needs a url or data"
+  )
+)
 /** @since 0.1.0 */
 export const ReasoningBlock = Schema.Struct({
   type: Schema.Literal("reasoning"),
@@ -304,12 +312,15 @@ export class AIMessage extends Schema.TaggedClass<AIMessage>("@effect-chat/core/
  *
  * @since 0.1.0
  */
-export class ToolMessage extends Schema.TaggedClass<ToolMessage>("@effect-chat/core/ToolMessage")("ToolMessage", {
-  ...common,
-  toolCallId: Schema.String,
-  status: Schema.optionalWith(Schema.Literal("success", "error"), { default: () => "success" as const }),
-  artifact: optional(Schema.Unknown)
-}) {}
+export class ToolMessage extends Schema.TaggedClass<ToolMessage>("@effect-chat/core/ToolMessage")(
+  "ToolMessage",
+  {
+    ...common,
+    toolCallId: Schema.String,
+    status: Schema.optionalWith(Schema.Literal("success", "error"), { default: () => "success" as const }),
+    artifact: optional(Schema.Unknown)
+  }
+) {}
 
 /**
  * A piece of a streamed answer. Pieces merge with `Message.concat`; the last piece of a
@@ -371,7 +382,6 @@ export type ToolFields = ConstructorParameters<typeof ToolMessage>[0]
 export type ChunkFields = Omit<ConstructorParameters<typeof AIMessageChunk>[0], "toolCallChunks"> & {
   readonly toolCallChunks?: ReadonlyArray<Omit<ToolCallChunk, "index"> & { readonly index?: number | string }>
 }
-
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 

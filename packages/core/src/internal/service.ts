@@ -15,8 +15,8 @@ import * as Stream from "effect/Stream"
 import type { ChatError } from "../ChatError.js"
 import type {
   BatchOptions,
-  CallOptions,
   Callbacks,
+  CallOptions,
   ChatModelEvent,
   ChatResult,
   Impl,
@@ -43,11 +43,14 @@ export class CurrentCallbacks extends Context.Reference<CurrentCallbacks>()(
   { defaultValue: (): ReadonlyArray<Callbacks> => [] }
 ) {}
 
-export const toCallbackList = (callbacks: Callbacks | ReadonlyArray<Callbacks> | undefined): ReadonlyArray<Callbacks> =>
+export const toCallbackList = (
+  callbacks: Callbacks | ReadonlyArray<Callbacks> | undefined
+): ReadonlyArray<Callbacks> =>
   callbacks === undefined ? [] : isCallbackList(callbacks) ? callbacks : [callbacks]
 
-const isCallbackList = (callbacks: Callbacks | ReadonlyArray<Callbacks>): callbacks is ReadonlyArray<Callbacks> =>
-  Array.isArray(callbacks)
+const isCallbackList = (
+  callbacks: Callbacks | ReadonlyArray<Callbacks>
+): callbacks is ReadonlyArray<Callbacks> => Array.isArray(callbacks)
 
 /** Everything a service is built from. */
 export interface State {
@@ -74,7 +77,9 @@ const newRunId = (): string => crypto.randomUUID()
 // ---------------------------------------------------------------------------
 
 const safely = (effect: Effect.Effect<void, unknown>, hook: string): Effect.Effect<void> =>
-  Effect.catchAllCause(effect, (cause) => Effect.logWarning(`effect-chat: the ${hook} callback failed`, cause))
+  Effect.catchAllCause(effect, (cause) =>
+    Effect.logWarning(`effect-chat: the ${hook} callback failed`, cause)
+  )
 
 const runAll = <K extends keyof Callbacks>(
   callbacks: ReadonlyArray<Callbacks>,
@@ -85,7 +90,12 @@ const runAll = <K extends keyof Callbacks>(
     callbacks,
     (callbacks) => {
       const callback = callbacks[hook] as ((event: unknown) => Effect.Effect<void, unknown>) | undefined
-      return callback === undefined ? Effect.void : safely(Effect.suspend(() => callback(event)), hook)
+      return callback === undefined
+        ? Effect.void
+        : safely(
+            Effect.suspend(() => callback(event)),
+            hook
+          )
     },
     { discard: true }
   )
@@ -123,7 +133,9 @@ const instrumentedGenerate = (state: State, call: Call): Effect.Effect<ChatResul
     const callbacks = callbacksOf(call.options, Context.get(fiber.currentContext, CurrentCallbacks))
     let effect = state.runner.generate(call, state.bindings)
     if (callbacks.length > 0) effect = withCallbacks(effect, callbacks, runInfo(state, call), call.messages)
-    return fiber.getFiberRef(FiberRef.currentTracerEnabled) ? tracing.traceGenerate(effect, state, call) : effect
+    return fiber.getFiberRef(FiberRef.currentTracerEnabled)
+      ? tracing.traceGenerate(effect, state, call)
+      : effect
   })
 
 const callbacksOf = (options: CallOptions, global: ReadonlyArray<Callbacks>): ReadonlyArray<Callbacks> => {
@@ -162,9 +174,14 @@ const streamWithCallbacks = (
       merged = Chunk.reduce(chunk, merged, concat)
       return onTokens
         ? Effect.as(
-            Effect.forEach(chunk, (item) => runAll(callbacks, "onToken", { ...info, token: contentText(item.content), chunk: item }), {
-              discard: true
-            }),
+            Effect.forEach(
+              chunk,
+              (item) =>
+                runAll(callbacks, "onToken", { ...info, token: contentText(item.content), chunk: item }),
+              {
+                discard: true
+              }
+            ),
             chunk
           )
         : Effect.succeed(chunk)
@@ -172,12 +189,16 @@ const streamWithCallbacks = (
     const end = Stream.execute(
       Effect.suspend(() => {
         const message = toMessage(merged)
-        return runAll(callbacks, "onEnd", { ...info, result: { generations: [{ message, text: contentText(message.content) }] } })
+        return runAll(callbacks, "onEnd", {
+          ...info,
+          result: { generations: [{ message, text: contentText(message.content) }] }
+        })
       })
     )
-    return Stream.concat(Stream.execute(runAll(callbacks, "onStart", { ...info, messages })), Stream.concat(body, end)).pipe(
-      Stream.tapError((error) => runAll(callbacks, "onError", { ...info, error }))
-    )
+    return Stream.concat(
+      Stream.execute(runAll(callbacks, "onStart", { ...info, messages })),
+      Stream.concat(body, end)
+    ).pipe(Stream.tapError((error) => runAll(callbacks, "onError", { ...info, error })))
   })
 
 const instrumentedStream = (state: State, call: Call): Stream.Stream<AIMessageChunk, ChatError> =>
@@ -185,13 +206,18 @@ const instrumentedStream = (state: State, call: Call): Stream.Stream<AIMessageCh
     Effect.withFiberRuntime((fiber) => {
       const callbacks = callbacksOf(call.options, Context.get(fiber.currentContext, CurrentCallbacks))
       let stream = markLast(state.runner.stream(call, state.bindings), call.runId)
-      if (callbacks.length > 0) stream = streamWithCallbacks(stream, callbacks, runInfo(state, call), call.messages)
+      if (callbacks.length > 0)
+        stream = streamWithCallbacks(stream, callbacks, runInfo(state, call), call.messages)
       if (fiber.getFiberRef(FiberRef.currentTracerEnabled)) stream = tracing.traceStream(stream, state, call)
       return Effect.succeed(stream)
     })
   )
 
-const toCall = (input: ChatInput, options: CallOptions | undefined, runId?: string): Either.Either<Call, ChatError> =>
+const toCall = (
+  input: ChatInput,
+  options: CallOptions | undefined,
+  runId?: string
+): Either.Either<Call, ChatError> =>
   Either.map(fromInput(input), (messages) => ({
     messages,
     options: options ?? noOptions,
@@ -205,6 +231,7 @@ const toCall = (input: ChatInput, options: CallOptions | undefined, runId?: stri
 const Proto = {
   [TypeId]: TypeId,
   pipe() {
+    // biome-ignore lint/complexity/noArguments: pipeArguments reads the arguments object
     return pipeArguments(this, arguments)
   }
 }
@@ -266,7 +293,10 @@ export const build = (state: State): Service => {
       const calls = conversations.map((conversation) => toCall(conversation, options, newRunId()))
       const outcomes = yield* Effect.forEach(
         calls,
-        (call) => (Either.isLeft(call) ? Effect.succeed(Either.left(call.left)) : Effect.either(instrumentedGenerate(state, call.right))),
+        (call) =>
+          Either.isLeft(call)
+            ? Effect.succeed(Either.left(call.left))
+            : Effect.either(instrumentedGenerate(state, call.right)),
         { concurrency: options?.concurrency ?? defaultConcurrency }
       )
       const results: Array<ChatResult> = []
@@ -302,7 +332,11 @@ export const build = (state: State): Service => {
         return { ...base, event: "on_chat_model_stream", data: { chunk } }
       })
       const end = Stream.suspend(() => {
-        const event: ChatModelEvent = { ...base, event: "on_chat_model_end", data: { output: toMessage(merged) } }
+        const event: ChatModelEvent = {
+          ...base,
+          event: "on_chat_model_end",
+          data: { output: toMessage(merged) }
+        }
         return Stream.make(event)
       })
       return Stream.concat(Stream.make(start), Stream.concat(chunks, end))
@@ -320,7 +354,8 @@ export const build = (state: State): Service => {
     batchAsCompleted,
     generate: (conversations: ReadonlyArray<ReadonlyArray<MessageLike>>, options?: BatchOptions) =>
       generateMany(conversations, options),
-    generatePrompt: (prompts: ReadonlyArray<PromptValue>, options?: BatchOptions) => generateMany(prompts, options),
+    generatePrompt: (prompts: ReadonlyArray<PromptValue>, options?: BatchOptions) =>
+      generateMany(prompts, options),
     streamEvents
   })
   return model

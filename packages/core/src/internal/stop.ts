@@ -78,7 +78,10 @@ export const truncateStream = <E, R>(
       if (cut !== -1) {
         stopped = true
         pending = ""
-        return copy(chunk, { content: text.slice(0, cut), responseMetadata: stopMetadata(chunk.responseMetadata) })
+        return copy(chunk, {
+          content: text.slice(0, cut),
+          responseMetadata: stopMetadata(chunk.responseMetadata)
+        })
       }
       const hold = chunk.last === true ? 0 : heldBackLength(text, sequences)
       pending = text.slice(text.length - hold)
@@ -88,7 +91,9 @@ export const truncateStream = <E, R>(
     const flush = Stream.suspend(() =>
       pending === ""
         ? Stream.empty
-        : Stream.make(makeChunkUnchecked(lastId === undefined ? { content: pending } : { content: pending, id: lastId }))
+        : Stream.make(
+            makeChunkUnchecked(lastId === undefined ? { content: pending } : { content: pending, id: lastId })
+          )
     )
     return Stream.concat(Stream.mapChunks(stream, Chunk.map(step)), flush)
   })

@@ -67,7 +67,8 @@ interface Outcome {
 const annotate = (span: Tracer.Span, outcome: Outcome): void => {
   if (outcome.responseId !== undefined) span.attribute("gen_ai.response.id", outcome.responseId)
   if (outcome.responseModel !== undefined) span.attribute("gen_ai.response.model", outcome.responseModel)
-  if (outcome.finishReasons.length > 0) span.attribute("gen_ai.response.finish_reasons", outcome.finishReasons)
+  if (outcome.finishReasons.length > 0)
+    span.attribute("gen_ai.response.finish_reasons", outcome.finishReasons)
   if (outcome.usage !== undefined) {
     span.attribute("gen_ai.usage.input_tokens", outcome.usage.inputTokens)
     span.attribute("gen_ai.usage.output_tokens", outcome.usage.outputTokens)
@@ -92,7 +93,8 @@ const spanOptions = (state: State, call: Call): Tracer.SpanOptions => ({
   attributes: requestAttributes(state, call)
 })
 
-const markError = (span: Tracer.Span) => (error: ChatError) => Effect.sync(() => span.attribute("error.type", error._tag))
+const markError = (span: Tracer.Span) => (error: ChatError) =>
+  Effect.sync(() => span.attribute("error.type", error._tag))
 
 export const traceGenerate = (
   effect: Effect.Effect<ChatResult, ChatError>,
@@ -134,7 +136,12 @@ export const traceStream = (
         Stream.tapError(markError(span)),
         Stream.ensuring(
           Effect.sync(() =>
-            annotate(span, { responseId, responseModel, finishReasons: finishReason === undefined ? [] : [finishReason], usage })
+            annotate(span, {
+              responseId,
+              responseModel,
+              finishReasons: finishReason === undefined ? [] : [finishReason],
+              usage
+            })
           )
         ),
         Stream.provideService(Tracer.ParentSpan, span)
