@@ -20,13 +20,15 @@ import type * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
+const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
 const retryableByDefault = (value: boolean) => Schema.optionalWith(Schema.Boolean, { default: () => value })
 
 const common = {
   message: Schema.String,
-  provider: Schema.optional(Schema.String),
-  status: Schema.optional(Schema.Number),
-  cause: Schema.optional(Schema.Defect)
+  provider: optional(Schema.String),
+  status: optional(Schema.Number),
+  cause: optional(Schema.Defect)
 }
 
 /**
@@ -46,7 +48,7 @@ const common = {
  */
 export class RateLimitError extends Schema.TaggedError<RateLimitError>("@effect-chat/core/RateLimitError")(
   "RateLimitError",
-  { ...common, retryable: retryableByDefault(true), retryAfter: Schema.optional(Schema.DurationFromMillis) }
+  { ...common, retryable: retryableByDefault(true), retryAfter: optional(Schema.DurationFromMillis) }
 ) {}
 
 /**
@@ -341,7 +343,7 @@ export class StructuredOutputError extends Schema.TaggedError<StructuredOutputEr
 )("StructuredOutputError", {
   message: Schema.String,
   retryable: retryableByDefault(false),
-  raw: Schema.optional(Schema.String),
-  refusal: Schema.optional(Schema.String),
-  cause: Schema.optional(Schema.Defect)
+  raw: optional(Schema.String),
+  refusal: optional(Schema.String),
+  cause: optional(Schema.Defect)
 }) {}

@@ -63,8 +63,7 @@ describe("generate from stream", () => {
         Stream.runFold(model.stream("hi", { runId: "r" }), Message.chunk({ content: "" }), Message.concat)
       )
       const invoked = Effect.runSync(model.invoke("hi", { runId: "r" }))
-      const { last: _, ...merged } = Message.toMessage(streamed)
-      expect(merged).toEqual({ ...invoked })
+      expect(Message.toMessage(streamed)).toEqual(invoked)
     }
   )
 })

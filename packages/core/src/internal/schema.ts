@@ -11,7 +11,7 @@
  */
 import * as Schema from "effect/Schema"
 
-const optional = Schema.optional
+const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 const noEntries: ReadonlyArray<never> = Object.freeze([])
 const emptyArray = <S extends Schema.Schema.Any>(item: S) =>
   Schema.optionalWith(Schema.Array(item), { default: () => noEntries })
