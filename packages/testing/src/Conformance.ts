@@ -1,6 +1,137 @@
 /**
- * The conformance suite (placeholder, being written).
+ * The conformance suite: LangChain's standard integration tests for chat models
+ * (`langchain_tests`' `ChatModelIntegrationTests`), adapted to Effect. A provider (or a
+ * fake) registers them with one call in a vitest file and must pass them all.
+ *
+ * @example
+ * ```ts
+ * // packages/openai/test/Conformance.test.ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Conformance, FakeChatModel } from "@effect-chat/testing"
+ *
+ * Conformance.run("fake list model", ChatModel.layer(FakeChatModel.fromResponses(["Hello there, friend!"])))
+ * ```
  *
  * @since 0.1.0
  */
-export {}
+
+import { layer as sharedLayer } from "@effect/vitest"
+import { ChatModel } from "@effect-chat/core"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as calls from "./internal/conformance/calls.js"
+import * as harness from "./internal/conformance/harness.js"
+import * as runs from "./internal/conformance/runs.js"
+
+/**
+ * A capability flag of a model profile (`toolCalling`, `structuredOutput`,
+ * `imageInputs`, …): the boolean fields of `ModelProfile`. Tests that need a capability
+ * are gated by it (see `run`).
+ *
+ * @example
+ * ```ts
+ * import type { Conformance } from "@effect-chat/testing"
+ *
+ * const needed: Conformance.Capability = "toolCalling"
+ * ```
+ *
+ * @since 0.1.0
+ */
+export type Capability = harness.Capability
+
+/**
+ * Options of `run`.
+ *
+ * @example
+ * ```ts
+ * import type { Conformance } from "@effect-chat/testing"
+ *
+ * const options: Conformance.Options = { returnsUsageMetadata: false, timeout: 30_000 }
+ * ```
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /**
+   * Whether the model reports token usage (default `true`). When `true`, the usage
+   * tests require `usageMetadata` on `invoke` answers and exactly one streamed chunk
+   * carrying the input tokens; when `false`, they only check that usage, when present,
+   * is consistent (`totalTokens` = `inputTokens` + `outputTokens`).
+   */
+  readonly returnsUsageMetadata?: boolean
+  /**
+   * The provider's count of open streams (for example a fake's `activeStreams`). When
+   * given, the interruption test asserts it is positive while the consumer holds the
+   * first chunk and back to 0 once the stream is interrupted: the provider's finalizer
+   * ran (its request was aborted).
+   */
+  readonly activeStreams?: () => number
+  /**
+   * Per-test timeout in milliseconds (default: vitest's `testTimeout`); it also bounds
+   * building and releasing the layer. Raise it for real providers over HTTP.
+   */
+  readonly timeout?: number
+}
+
+const cases: ReadonlyArray<harness.Case> = [...calls.cases, ...runs.cases]
+
+/**
+ * Registers the conformance tests of a chat model in a vitest `describe` block named
+ * `name`. The layer is built once for the whole block (and released after it), the
+ * tests run one after another on the real clock (providers talk HTTP), each taking the
+ * model from the layer.
+ *
+ * The tests: `profile`, `invoke`, `stream`, `batch`, `generate`, `conversation`,
+ * `repeated same-role messages`, `message with a name`, `stop sequences`,
+ * `usage metadata (invoke)`, `usage metadata (stream)`, `stream events`,
+ * `callbacks (invoke)`, `callbacks (stream)` and `interruption`.
+ *
+ * Capability gating: a model's capabilities are in its `profile`, which is only known
+ * once the layer is built, after vitest has collected the tests. So every test is always
+ * registered; a test that needs a capability (its name ends with `[needs <flag>]`) first
+ * reads `model.profile`, and when the flag is `false` it asserts exactly that and
+ * passes without calling the model: its green result then documents "not supported"
+ * rather than being skipped. (No test of this first step needs a capability; tools,
+ * structured output and multimodal input add such tests.)
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Conformance, FakeChatModel } from "@effect-chat/testing"
+ *
+ * const fake = FakeChatModel.fromResponses(["Hello there, friend!"])
+ * Conformance.run("FakeChatModel.fromResponses", ChatModel.layer(fake), {
+ *   activeStreams: () => fake.activeStreams
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const run = <E>(
+  name: string,
+  layer: Layer.Layer<ChatModel.ChatModel, E>,
+  options: Options = {}
+): void => {
+  const settings: harness.Settings = {
+    returnsUsageMetadata: options.returnsUsageMetadata ?? harness.defaultSettings.returnsUsageMetadata,
+    activeStreams: options.activeStreams
+  }
+  const timeout = options.timeout
+  sharedLayer(
+    layer,
+    timeout === undefined
+      ? { excludeTestServices: true }
+      : { excludeTestServices: true, timeout: Duration.millis(timeout) }
+  )(name, (it) => {
+    for (const testCase of cases) {
+      const title =
+        testCase.requires === undefined ? testCase.name : `${testCase.name} [needs ${testCase.requires}]`
+      it.effect(
+        title,
+        () => Effect.flatMap(ChatModel.ChatModel, (model) => harness.runCase(testCase, model, settings)),
+        timeout
+      )
+    }
+  })
+}

@@ -8,7 +8,8 @@
  */
 import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
-import type { AIMessage, AIMessageChunk } from "./schema.js"
+import { contentText } from "./merge.js"
+import type { AIMessage, AIMessageChunk, ContentBlock } from "./schema.js"
 import { copy, makeChunkUnchecked } from "./schema.js"
 
 const firstStop = (text: string, stop: ReadonlyArray<string>): number => {
@@ -27,13 +28,37 @@ const stopMetadata = (metadata: AIMessage["responseMetadata"]) => ({
   rawFinishReason: metadata.rawFinishReason ?? "stop_sequence"
 })
 
-/** Cuts a finished message at its first stop sequence (string content only). */
+/**
+ * Cuts block content where the text (the text blocks joined) reaches its first stop
+ * sequence: the straddling text block is shortened, the blocks after it dropped.
+ */
+const cutBlocks = (blocks: ReadonlyArray<ContentBlock>, cut: number): Array<ContentBlock> => {
+  const kept: Array<ContentBlock> = []
+  let seen = 0
+  for (const block of blocks) {
+    if (block.type !== "text") {
+      kept.push(block)
+      continue
+    }
+    if (seen + block.text.length <= cut) {
+      kept.push(block)
+      seen += block.text.length
+      continue
+    }
+    if (cut > seen) kept.push({ ...block, text: block.text.slice(0, cut - seen) })
+    break
+  }
+  return kept
+}
+
+/** Cuts a finished message at its first stop sequence. */
 export const truncateMessage = (message: AIMessage, stop: ReadonlyArray<string> | undefined): AIMessage => {
-  if (stop === undefined || stop.length === 0 || typeof message.content !== "string") return message
-  const cut = firstStop(message.content, stop)
+  if (stop === undefined || stop.length === 0) return message
+  const content = message.content
+  const cut = firstStop(typeof content === "string" ? content : contentText(content), stop)
   if (cut === -1) return message
   return copy(message, {
-    content: message.content.slice(0, cut),
+    content: typeof content === "string" ? content.slice(0, cut) : cutBlocks(content, cut),
     responseMetadata: stopMetadata(message.responseMetadata)
   })
 }
@@ -64,13 +89,40 @@ export const truncateStream = <E, R>(
 ): Stream.Stream<AIMessageChunk, E, R> => {
   const sequences = stop?.filter((sequence) => sequence !== "") ?? []
   if (sequences.length === 0) return stream
+  const longest = Math.max(...sequences.map((sequence) => sequence.length))
   return Stream.suspend(() => {
     // state of one run of the stream
     let pending = ""
     let stopped = false
     let lastId: string | undefined
+    // block content: no hold-back (a block may not be split across chunks), so only the
+    // text after a stop sequence is suppressed; `emitted` keeps the tail that a stop
+    // sequence may start in
+    let emitted = ""
+    const stepBlocks = (chunk: AIMessageChunk, blocks: ReadonlyArray<ContentBlock>): AIMessageChunk => {
+      if (stopped) return blocks.length === 0 ? chunk : copy(chunk, { content: [] })
+      const kept: Array<ContentBlock> = []
+      for (const block of blocks) {
+        if (block.type !== "text") {
+          kept.push(block)
+          continue
+        }
+        const text = emitted + block.text
+        const cut = firstStop(text, sequences)
+        if (cut === -1) {
+          kept.push(block)
+          emitted = text.slice(Math.max(0, text.length - longest))
+          continue
+        }
+        stopped = true
+        const keep = cut - emitted.length
+        if (keep > 0) kept.push({ ...block, text: block.text.slice(0, keep) })
+        return copy(chunk, { content: kept, responseMetadata: stopMetadata(chunk.responseMetadata) })
+      }
+      return kept.length === blocks.length ? chunk : copy(chunk, { content: kept })
+    }
     const step = (chunk: AIMessageChunk): AIMessageChunk => {
-      if (typeof chunk.content !== "string") return chunk
+      if (typeof chunk.content !== "string") return stepBlocks(chunk, chunk.content)
       if (stopped) return chunk.content === "" ? chunk : copy(chunk, { content: "" })
       lastId = chunk.id ?? lastId
       const text = pending + chunk.content
