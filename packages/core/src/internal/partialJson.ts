@@ -169,7 +169,7 @@ class Parser implements IncrementalParser {
   private chars = ""
   /** A high surrogate held back until the next character arrives. */
   private high = ""
-  /** 0: no escape, 1: after a backslash, 2 to 5: after `\u` and that many digits minus 2. */
+  /** 0: no escape, 1: after a backslash, 2 + k: after `\u` and k hex digits. */
   private escape = 0
   private code = 0
 
