@@ -456,9 +456,14 @@ const chunkArb: fc.Arbitrary<Message.AIMessageChunk> = fc
   .map((fields) => chunk(fields))
 
 describe("Message.concat properties", () => {
-  it.prop("is associative", [chunkArb, chunkArb, chunkArb], ([a, b, c]) => {
-    expect(Message.concat(Message.concat(a, b), c)).toEqual(Message.concat(a, Message.concat(b, c)))
-  })
+  it.prop(
+    "is associative",
+    [chunkArb, chunkArb, chunkArb],
+    ([a, b, c]) => {
+      expect(Message.concat(Message.concat(a, b), c)).toEqual(Message.concat(a, Message.concat(b, c)))
+    },
+    { fastCheck: { numRuns: 2000 } }
+  )
 
   it.prop("has the empty chunk as identity on both sides", [chunkArb], ([a]) => {
     expect(Message.concat(empty, a)).toEqual(a)

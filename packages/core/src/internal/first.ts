@@ -24,25 +24,34 @@ export interface Opened<A, E> {
   readonly rest: Stream.Stream<A, E>
 }
 
-/** Opens `stream` in a child scope of `parent` and reads up to its first non-empty chunk. */
+/**
+ * Opens `stream` in a child scope of `parent` and reads it until an element that
+ * `isSubstantial` accepts (by default any element): leading elements that carry nothing
+ * a caller could see (an empty role-only chunk) are held back with it, so a failure
+ * before any content can still be retried or handed to a fallback.
+ */
 export const open = <A, E>(
   stream: Stream.Stream<A, E>,
-  parent: Scope.Scope
+  parent: Scope.Scope,
+  isSubstantial: (item: A) => boolean = () => true
 ): Effect.Effect<Opened<A, E>, E> =>
   Effect.flatMap(Scope.fork(parent, ExecutionStrategy.sequential), (scope) =>
     Effect.flatMap(Scope.extend(Stream.toPull(stream), scope), (pull) => {
-      const next: Effect.Effect<Opened<A, E>, E> = Effect.matchCauseEffect(pull, {
-        onFailure: (cause) =>
-          Option.match(Cause.flipCauseOption(cause), {
-            onNone: () => Effect.succeed({ first: Chunk.empty<A>(), rest: Stream.empty }),
-            onSome: Effect.failCause
-          }),
-        onSuccess: (chunk) =>
-          Chunk.isEmpty(chunk)
-            ? next
-            : Effect.succeed({ first: chunk, rest: Stream.repeatEffectChunkOption(pull) })
-      })
-      return next
+      const next = (held: Chunk.Chunk<A>): Effect.Effect<Opened<A, E>, E> =>
+        Effect.matchCauseEffect(pull, {
+          onFailure: (cause) =>
+            Option.match(Cause.flipCauseOption(cause), {
+              onNone: () => Effect.succeed({ first: held, rest: Stream.empty }),
+              onSome: Effect.failCause
+            }),
+          onSuccess: (chunk) => {
+            const all = Chunk.appendAll(held, chunk)
+            return Chunk.some(chunk, isSubstantial)
+              ? Effect.succeed({ first: all, rest: Stream.repeatEffectChunkOption(pull) })
+              : next(all)
+          }
+        })
+      return next(Chunk.empty())
     }).pipe(Effect.onExit((exit) => (Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)))
   )
 
@@ -59,5 +68,6 @@ export const guarded = <A, E, E2>(
 /** Applies `f` (a retry, a timeout) to the part of `stream` before its first chunk. */
 export const openFirst = <A, E, E2>(
   stream: Stream.Stream<A, E>,
-  f: (first: Effect.Effect<Opened<A, E>, E>) => Effect.Effect<Opened<A, E>, E2>
-): Stream.Stream<A, E | E2> => guarded((parent) => f(open(stream, parent)))
+  f: (first: Effect.Effect<Opened<A, E>, E>) => Effect.Effect<Opened<A, E>, E2>,
+  isSubstantial?: (item: A) => boolean
+): Stream.Stream<A, E | E2> => guarded((parent) => f(open(stream, parent, isSubstantial)))

@@ -50,6 +50,10 @@ export const makeChunk = (fields: ChunkFields): AIMessageChunk => {
   return makeChunkUnchecked({ ...fields, toolCallChunks })
 }
 
+/** Whether a chunk carries anything a caller could see (text, blocks, tool calls). */
+export const hasContent = (chunk: AIMessageChunk): boolean =>
+  chunk.content.length > 0 || chunk.toolCallChunks.length > 0 || chunk.invalidToolCalls.length > 0
+
 export const contentText = (content: Content): string => {
   if (typeof content === "string") return content
   let text = ""
@@ -85,13 +89,19 @@ const mergeBlock = (left: ContentBlock, right: ContentBlock): ContentBlock => {
 const isPlainText = (block: ContentBlock | undefined): block is Extract<ContentBlock, { type: "text" }> =>
   block !== undefined && block.type === "text" && block.index === undefined
 
+const findLast = <A>(items: ReadonlyArray<A>, predicate: (item: A) => boolean): number => {
+  for (let at = items.length - 1; at >= 0; at--) if (predicate(items[at]!)) return at
+  return -1
+}
+
+/** Blocks with an index join the latest block with that index and type (a left-to-right process, hence associative). */
 const mergeBlocks = (left: ReadonlyArray<ContentBlock>, right: ReadonlyArray<ContentBlock>) => {
   if (right.length === 0) return left
   if (left.length === 0) return right
   const result = left.slice()
   for (const block of right) {
     if (block.index !== undefined) {
-      const at = result.findIndex((other) => other.index === block.index && other.type === block.type)
+      const at = findLast(result, (other) => other.index === block.index && other.type === block.type)
       if (at !== -1) {
         result[at] = mergeBlock(result[at]!, block)
         continue
@@ -135,11 +145,6 @@ const mergeToolCallChunk = (left: ToolCallChunk, right: ToolCallChunk): ToolCall
   if (args !== undefined) merged.args = args
   if (index !== undefined) merged.index = index
   return merged
-}
-
-const findLast = <A>(items: ReadonlyArray<A>, predicate: (item: A) => boolean): number => {
-  for (let at = items.length - 1; at >= 0; at--) if (predicate(items[at]!)) return at
-  return -1
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ChatError } from "../ChatError.js"
 import { retryAfter } from "../ChatError.js"
 import type { FallbackOptions, RetryOptions, Service } from "../ChatModel.js"
 import { guarded, type Opened, open, openFirst } from "./first.js"
+import { hasContent } from "./merge.js"
 import type { Binding, Call, Runner } from "./runner.js"
 import type { AIMessage } from "./schema.js"
 import { isService, modify, stateOf } from "./service.js"
@@ -52,7 +53,7 @@ const retryRunner = (runner: Runner, options: RetryOptions): Runner => {
   return {
     generate: (call, bindings) => Effect.retry(runner.generate(call, bindings), policy),
     stream: (call, bindings) =>
-      openFirst(runner.stream(call, bindings), (first) => Effect.retry(first, policy))
+      openFirst(runner.stream(call, bindings), (first) => Effect.retry(first, policy), hasContent)
   }
 }
 
@@ -88,7 +89,11 @@ const fallbackRunner = (candidates: ReadonlyArray<Candidate>, options: FallbackO
         at: number
       ): Effect.Effect<Opened<import("./schema.js").AIMessageChunk, ChatError>, ChatError> => {
         const candidate = candidates[at]!
-        const opened = open(candidate.runner.stream(call, [...candidate.bindings, ...outer]), parent)
+        const opened = open(
+          candidate.runner.stream(call, [...candidate.bindings, ...outer]),
+          parent,
+          hasContent
+        )
         return at === candidates.length - 1
           ? opened
           : Effect.catchIf(opened, shouldFallBack, () => attempt(at + 1))

@@ -24,7 +24,7 @@ import type {
   ToolDefinition
 } from "../ChatModel.js"
 import { openFirst } from "./first.js"
-import { concat, contentText, toChunk, toMessage } from "./merge.js"
+import { concat, contentText, hasContent, toChunk, toMessage } from "./merge.js"
 import { AIMessage, type AIMessageChunk, copy, type Message, makeAI, makeChunkUnchecked } from "./schema.js"
 import { truncateMessage, truncateStream } from "./stop.js"
 
@@ -118,11 +118,14 @@ export const timeoutStream = (
 ): Stream.Stream<AIMessageChunk, ChatError> =>
   timeout === undefined
     ? stream
-    : openFirst(stream, (first) =>
-        Effect.timeoutFail(first, {
-          duration: timeout,
-          onTimeout: () => timeoutError(timeout, "no first chunk")
-        })
+    : openFirst(
+        stream,
+        (first) =>
+          Effect.timeoutFail(first, {
+            duration: timeout,
+            onTimeout: () => timeoutError(timeout, "no first chunk")
+          }),
+        hasContent
       )
 
 /** Whether streaming must fall back to one chunk from `generate` for this request. */

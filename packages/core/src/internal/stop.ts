@@ -80,8 +80,9 @@ const heldBackLength = (text: string, stop: ReadonlyArray<string>): number => {
 
 /**
  * Cuts a stream at its first stop sequence: text that could still begin a stop sequence
- * is held back until the next chunk decides; after a stop sequence, text is dropped but
- * non-text chunks (usage, finish reason) still pass, without text.
+ * is held back until the next chunk decides; the chunk that reaches a stop sequence is
+ * the last one taken, and the provider's stream is closed after it (a server that
+ * ignores `stop` would otherwise go on generating tokens nobody sees).
  */
 export const truncateStream = <E, R>(
   stream: Stream.Stream<AIMessageChunk, E, R>,
@@ -94,6 +95,7 @@ export const truncateStream = <E, R>(
     // state of one run of the stream
     let pending = ""
     let stopped = false
+    let cutChunk: AIMessageChunk | undefined
     let lastId: string | undefined
     // block content: no hold-back (a block may not be split across chunks), so only the
     // text after a stop sequence is suppressed; `emitted` keeps the tail that a stop
@@ -117,7 +119,8 @@ export const truncateStream = <E, R>(
         stopped = true
         const keep = cut - emitted.length
         if (keep > 0) kept.push({ ...block, text: block.text.slice(0, keep) })
-        return copy(chunk, { content: kept, responseMetadata: stopMetadata(chunk.responseMetadata) })
+        cutChunk = copy(chunk, { content: kept, responseMetadata: stopMetadata(chunk.responseMetadata) })
+        return cutChunk
       }
       return kept.length === blocks.length ? chunk : copy(chunk, { content: kept })
     }
@@ -130,10 +133,11 @@ export const truncateStream = <E, R>(
       if (cut !== -1) {
         stopped = true
         pending = ""
-        return copy(chunk, {
+        cutChunk = copy(chunk, {
           content: text.slice(0, cut),
           responseMetadata: stopMetadata(chunk.responseMetadata)
         })
+        return cutChunk
       }
       const hold = chunk.last === true ? 0 : heldBackLength(text, sequences)
       pending = text.slice(text.length - hold)
@@ -147,6 +151,8 @@ export const truncateStream = <E, R>(
             makeChunkUnchecked(lastId === undefined ? { content: pending } : { content: pending, id: lastId })
           )
     )
-    return Stream.concat(Stream.mapChunks(stream, Chunk.map(step)), flush)
+    // once cut, the provider's stream is closed: the rest would only be dropped
+    const cut = Stream.takeUntil(Stream.mapChunks(stream, Chunk.map(step)), (chunk) => chunk === cutChunk)
+    return Stream.concat(cut, flush)
   })
 }
