@@ -15,14 +15,14 @@
  * @since 0.1.0
  */
 
-import { layer as sharedLayer } from "@effect/vitest"
 import { ChatModel } from "@effect-chat/core"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as calls from "./internal/conformance/calls.js"
 import * as harness from "./internal/conformance/harness.js"
 import * as runs from "./internal/conformance/runs.js"
+import { vitestApi } from "./internal/conformance/vitest.js"
 
 /**
  * A capability flag of a model profile (`toolCalling`, `structuredOutput`,
@@ -113,23 +113,31 @@ export const run = <E>(
   layer: Layer.Layer<ChatModel.ChatModel, E>,
   options: Options = {}
 ): void => {
+  const api = vitestApi()
+  if (api === undefined) {
+    console.error(`Conformance.run("${name}") registers vitest tests: call it from a vitest test file`)
+    return
+  }
   const settings: harness.Settings = {
     returnsUsageMetadata: options.returnsUsageMetadata ?? harness.defaultSettings.returnsUsageMetadata,
     activeStreams: options.activeStreams
   }
   const timeout = options.timeout
-  sharedLayer(
-    layer,
-    timeout === undefined
-      ? { excludeTestServices: true }
-      : { excludeTestServices: true, timeout: Duration.millis(timeout) }
-  )(name, (it) => {
+  // One runtime per suite: the layer is built once, on the first test, and released after
+  // the last. (`@effect/vitest`'s `layer()` would also do this, but it changes the `it`
+  // shared with the rest of the file.)
+  api.describe(name, () => {
+    const runtime = ManagedRuntime.make(layer)
+    api.afterAll(() => runtime.dispose(), timeout)
     for (const testCase of cases) {
       const title =
         testCase.requires === undefined ? testCase.name : `${testCase.name} [needs ${testCase.requires}]`
-      it.effect(
+      api.it(
         title,
-        () => Effect.flatMap(ChatModel.ChatModel, (model) => harness.runCase(testCase, model, settings)),
+        () =>
+          runtime.runPromise(
+            Effect.flatMap(ChatModel.ChatModel, (model) => harness.runCase(testCase, model, settings))
+          ),
         timeout
       )
     }

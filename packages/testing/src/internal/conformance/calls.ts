@@ -6,7 +6,6 @@
  * @internal
  */
 
-import { expect } from "@effect/vitest"
 import { Message } from "@effect-chat/core"
 import * as Effect from "effect/Effect"
 import {
@@ -21,13 +20,16 @@ import {
   type RunLog,
   runLog
 } from "./harness.js"
+import { vitest } from "./vitest.js"
 
 /** The run id whose input ended with `text` (the only one: the suite's prompts differ). */
 const runIdOf = (log: RunLog, text: string): string | undefined => {
   const runIds = [...log.inputs]
     .filter(([, messages]) => lastInputText(messages) === text)
     .map(([runId]) => runId)
-  expect(runIds, `runs whose input is ${JSON.stringify(text)}`).toHaveLength(1)
+  vitest()
+    .expect(runIds, `runs whose input is ${JSON.stringify(text)}`)
+    .toHaveLength(1)
   return runIds[0]
 }
 
@@ -39,7 +41,9 @@ const invoke: Case = {
       const result = yield* model.invoke(prompts.hello)
       expectTextAnswer(result, model.profile)
       expectId(result)
-      expect(typeof result.responseMetadata.modelName, "responseMetadata.modelName").toBe("string")
+      vitest()
+        .expect(typeof result.responseMetadata.modelName, "responseMetadata.modelName")
+        .toBe("string")
     })
 }
 
@@ -52,16 +56,16 @@ const stream: Case = {
   check: (model) =>
     Effect.gen(function* () {
       const chunks = yield* collect(model.stream(prompts.hello))
-      expect(chunks.length, "number of chunks").toBeGreaterThan(0)
+      vitest().expect(chunks.length, "number of chunks").toBeGreaterThan(0)
       chunks.forEach((chunk, index) => {
-        expect(chunk, `chunk ${index}`).toBeInstanceOf(Message.AIMessageChunk)
+        vitest().expect(chunk, `chunk ${index}`).toBeInstanceOf(Message.AIMessageChunk)
       })
       const lastFlags = chunks.map((chunk) => chunk.last === true)
-      expect(lastFlags, "only the final chunk is marked last").toEqual(
-        chunks.map((_, index) => index === chunks.length - 1)
-      )
+      vitest()
+        .expect(lastFlags, "only the final chunk is marked last")
+        .toEqual(chunks.map((_, index) => index === chunks.length - 1))
       const merged = mergeChunks(chunks)
-      expect(merged.last, "merged chunk").toBe(true)
+      vitest().expect(merged.last, "merged chunk").toBe(true)
       const message = Message.toMessage(merged)
       expectTextAnswer(message, model.profile, "merged stream")
       expectId(message, "merged stream")
@@ -76,17 +80,17 @@ const batch: Case = {
       const inputs = [prompts.first, prompts.second]
       const log = runLog()
       const results = yield* model.batch(inputs, { callbacks: log.callbacks })
-      expect(results, "answers").toHaveLength(2)
+      vitest().expect(results, "answers").toHaveLength(2)
       results.forEach((result, index) => {
         expectTextAnswer(result, model.profile, `answer ${index}`)
         expectId(result, `answer ${index}`)
       })
-      expect(log.inputs.size, "runs").toBe(2)
+      vitest().expect(log.inputs.size, "runs").toBe(2)
       inputs.forEach((input, index) => {
         const runId = runIdOf(log, input)
-        expect(results[index], `answer ${index} is the answer of input ${index}`).toEqual(
-          log.outputs.get(runId ?? "")
-        )
+        vitest()
+          .expect(results[index], `answer ${index} is the answer of input ${index}`)
+          .toEqual(log.outputs.get(runId ?? ""))
       })
     })
 }
@@ -103,26 +107,28 @@ const generate: Case = {
       const conversations = [[Message.human(prompts.first)], [Message.human(prompts.second)]]
       const log = runLog()
       const result = yield* model.generate(conversations, { callbacks: log.callbacks })
-      expect(result.generations, "generations").toHaveLength(2)
+      vitest().expect(result.generations, "generations").toHaveLength(2)
       result.generations.forEach((generations, index) => {
-        expect(generations.length, `generations of conversation ${index}`).toBeGreaterThan(0)
+        vitest().expect(generations.length, `generations of conversation ${index}`).toBeGreaterThan(0)
         for (const generation of generations) {
           expectTextAnswer(generation.message, model.profile, `generation of conversation ${index}`)
-          expect(generation.text, `text of conversation ${index}`).toBe(Message.text(generation.message))
+          vitest()
+            .expect(generation.text, `text of conversation ${index}`)
+            .toBe(Message.text(generation.message))
         }
       })
-      expect(result.llmOutput, "llmOutput").toBeDefined()
-      expect(result.run, "runs").toHaveLength(2)
+      vitest().expect(result.llmOutput, "llmOutput").toBeDefined()
+      vitest().expect(result.run, "runs").toHaveLength(2)
       const runIds = result.run.map((run) => run.runId)
-      expect(new Set(runIds).size, "distinct run ids").toBe(2)
+      vitest().expect(new Set(runIds).size, "distinct run ids").toBe(2)
       conversations.forEach((conversation, index) => {
         const runId = runIds[index]!
-        expect(lastInputText(log.inputs.get(runId)), `input of run ${index}`).toBe(
-          Message.text(conversation[0]!)
-        )
-        expect(log.outputs.get(runId), `output of run ${index}`).toEqual(
-          result.generations[index]![0]!.message
-        )
+        vitest()
+          .expect(lastInputText(log.inputs.get(runId)), `input of run ${index}`)
+          .toBe(Message.text(conversation[0]!))
+        vitest()
+          .expect(log.outputs.get(runId), `output of run ${index}`)
+          .toEqual(result.generations[index]![0]!.message)
       })
       const usages = result.generations.flatMap((generations) =>
         generations.map((g) => g.message.usageMetadata)
@@ -132,18 +138,20 @@ const generate: Case = {
         expectUsage(tokenUsage, true, "llmOutput.tokenUsage")
         const sum = (pick: (usage: Message.UsageMetadata) => number) =>
           usages.reduce((total, usage) => total + (usage === undefined ? 0 : pick(usage)), 0)
-        expect(
-          {
-            inputTokens: tokenUsage?.inputTokens,
-            outputTokens: tokenUsage?.outputTokens,
-            totalTokens: tokenUsage?.totalTokens
-          },
-          "llmOutput.tokenUsage is the sum of the generations' usage"
-        ).toEqual({
-          inputTokens: sum((usage) => usage.inputTokens),
-          outputTokens: sum((usage) => usage.outputTokens),
-          totalTokens: sum((usage) => usage.totalTokens)
-        })
+        vitest()
+          .expect(
+            {
+              inputTokens: tokenUsage?.inputTokens,
+              outputTokens: tokenUsage?.outputTokens,
+              totalTokens: tokenUsage?.totalTokens
+            },
+            "llmOutput.tokenUsage is the sum of the generations' usage"
+          )
+          .toEqual({
+            inputTokens: sum((usage) => usage.inputTokens),
+            outputTokens: sum((usage) => usage.outputTokens),
+            totalTokens: sum((usage) => usage.totalTokens)
+          })
       } else {
         expectUsage(tokenUsage, false, "llmOutput.tokenUsage")
       }
@@ -210,13 +218,15 @@ const stop: Case = {
       expectTextAnswer(probe, model.profile, "unstopped answer")
       const sequence = stopSequenceFrom(Message.text(probe))
       const stopped = yield* model.invoke(prompts.count, { stop: [sequence] })
-      expect(stopped, "stopped answer").toBeInstanceOf(Message.AIMessage)
-      expect(Message.text(stopped), `invoke with stop ${JSON.stringify(sequence)}`).not.toContain(sequence)
+      vitest().expect(stopped, "stopped answer").toBeInstanceOf(Message.AIMessage)
+      vitest()
+        .expect(Message.text(stopped), `invoke with stop ${JSON.stringify(sequence)}`)
+        .not.toContain(sequence)
       const chunks = yield* collect(model.stream(prompts.count, { stop: [sequence] }))
-      expect(chunks.at(-1)?.last, "final chunk of the stopped stream").toBe(true)
-      expect(Message.text(mergeChunks(chunks)), `stream with stop ${JSON.stringify(sequence)}`).not.toContain(
-        sequence
-      )
+      vitest().expect(chunks.at(-1)?.last, "final chunk of the stopped stream").toBe(true)
+      vitest()
+        .expect(Message.text(mergeChunks(chunks)), `stream with stop ${JSON.stringify(sequence)}`)
+        .not.toContain(sequence)
     })
 }
 

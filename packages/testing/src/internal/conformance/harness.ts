@@ -9,12 +9,12 @@
  * @internal
  */
 
-import { expect } from "@effect/vitest"
 import type { ChatError, ChatModel, ModelProfile } from "@effect-chat/core"
 import { Message } from "@effect-chat/core"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import { vitest } from "./vitest.js"
 
 /**
  * A capability flag of a model profile (the boolean fields of `ModelProfile`).
@@ -55,7 +55,7 @@ export const whenSupported = <E>(
 ): Effect.Effect<void, E> =>
   Effect.suspend(() => {
     if (model.profile[capability]) return body
-    expect(model.profile[capability], `profile.${capability}`).toBe(false)
+    vitest().expect(model.profile[capability], `profile.${capability}`).toBe(false)
     return Effect.void
   })
 
@@ -95,25 +95,28 @@ export const expectTextAnswer = (
   profile: ModelProfile.ModelProfile,
   what = "answer"
 ): void => {
-  expect(message, what).toBeInstanceOf(Message.AIMessage)
-  expect(Message.text(message).length, `${what}: text`).toBeGreaterThan(0)
+  vitest().expect(message, what).toBeInstanceOf(Message.AIMessage)
+  vitest().expect(Message.text(message).length, `${what}: text`).toBeGreaterThan(0)
   if (typeof message.content !== "string") {
     const allowed = profile.reasoningOutput ? ["text", "reasoning"] : ["text"]
-    for (const block of message.content) expect(allowed, `${what}: content block type`).toContain(block.type)
+    for (const block of message.content)
+      vitest().expect(allowed, `${what}: content block type`).toContain(block.type)
   }
-  expect(message.toolCalls, `${what}: tool calls`).toEqual([])
-  expect(message.invalidToolCalls, `${what}: invalid tool calls`).toEqual([])
+  vitest().expect(message.toolCalls, `${what}: tool calls`).toEqual([])
+  vitest().expect(message.invalidToolCalls, `${what}: invalid tool calls`).toEqual([])
 }
 
 /** Asserts that a message carries an id. */
 export const expectId = (message: { readonly id?: string | undefined }, what = "answer"): void => {
-  expect(typeof message.id, `${what}: id`).toBe("string")
-  expect(message.id!.length, `${what}: id`).toBeGreaterThan(0)
+  vitest()
+    .expect(typeof message.id, `${what}: id`)
+    .toBe("string")
+  vitest().expect(message.id!.length, `${what}: id`).toBeGreaterThan(0)
 }
 
 const expectCount = (value: number, what: string): void => {
-  expect(Number.isInteger(value), `${what} is an integer`).toBe(true)
-  expect(value, what).toBeGreaterThanOrEqual(0)
+  vitest().expect(Number.isInteger(value), `${what} is an integer`).toBe(true)
+  vitest().expect(value, what).toBeGreaterThanOrEqual(0)
 }
 
 /**
@@ -126,17 +129,17 @@ export const expectUsage = (
   required: boolean,
   what = "usage"
 ): void => {
-  if (required) expect(usage, what).toBeDefined()
+  if (required) vitest().expect(usage, what).toBeDefined()
   if (usage === undefined) return
   expectCount(usage.inputTokens, `${what}.inputTokens`)
   expectCount(usage.outputTokens, `${what}.outputTokens`)
   expectCount(usage.totalTokens, `${what}.totalTokens`)
-  expect(usage.totalTokens, `${what}.totalTokens = inputTokens + outputTokens`).toBe(
-    usage.inputTokens + usage.outputTokens
-  )
+  vitest()
+    .expect(usage.totalTokens, `${what}.totalTokens = inputTokens + outputTokens`)
+    .toBe(usage.inputTokens + usage.outputTokens)
   if (required) {
-    expect(usage.inputTokens, `${what}.inputTokens`).toBeGreaterThan(0)
-    expect(usage.outputTokens, `${what}.outputTokens`).toBeGreaterThan(0)
+    vitest().expect(usage.inputTokens, `${what}.inputTokens`).toBeGreaterThan(0)
+    vitest().expect(usage.outputTokens, `${what}.outputTokens`).toBeGreaterThan(0)
   }
 }
 

@@ -6,7 +6,6 @@
  * @internal
  */
 
-import { expect } from "@effect/vitest"
 import type { ChatModel } from "@effect-chat/core"
 import { Message } from "@effect-chat/core"
 import * as Deferred from "effect/Deferred"
@@ -24,6 +23,7 @@ import {
   mergeChunks,
   prompts
 } from "./harness.js"
+import { vitest } from "./vitest.js"
 
 const capabilities: ReadonlyArray<Capability> = [
   "toolCalling",
@@ -46,21 +46,29 @@ const profile: Case = {
   name: "profile",
   check: (model) =>
     Effect.sync(() => {
-      expect(typeof model.llmType, "llmType").toBe("string")
-      expect(model.llmType.length, "llmType").toBeGreaterThan(0)
-      expect(typeof model.identifyingParams, "identifyingParams").toBe("object")
+      vitest()
+        .expect(typeof model.llmType, "llmType")
+        .toBe("string")
+      vitest().expect(model.llmType.length, "llmType").toBeGreaterThan(0)
+      vitest()
+        .expect(typeof model.identifyingParams, "identifyingParams")
+        .toBe("object")
       for (const capability of capabilities) {
-        expect(typeof model.profile[capability], `profile.${capability}`).toBe("boolean")
+        vitest()
+          .expect(typeof model.profile[capability], `profile.${capability}`)
+          .toBe("boolean")
       }
       if (model.profile.toolChoice)
-        expect(model.profile.toolCalling, "toolChoice needs toolCalling").toBe(true)
+        vitest().expect(model.profile.toolCalling, "toolChoice needs toolCalling").toBe(true)
       if (model.profile.parallelToolCalls) {
-        expect(model.profile.toolCalling, "parallelToolCalls needs toolCalling").toBe(true)
+        vitest().expect(model.profile.toolCalling, "parallelToolCalls needs toolCalling").toBe(true)
       }
       for (const limit of ["maxInputTokens", "maxOutputTokens"] as const) {
         const value = model.profile[limit]
         if (value !== undefined) {
-          expect(Number.isInteger(value) && value > 0, `profile.${limit} is a positive integer`).toBe(true)
+          vitest()
+            .expect(Number.isInteger(value) && value > 0, `profile.${limit} is a positive integer`)
+            .toBe(true)
         }
       }
     })
@@ -93,9 +101,9 @@ const usageStream: Case = {
       })
       const carrying = chunks.filter((chunk) => (chunk.usageMetadata?.inputTokens ?? 0) > 0)
       if (settings.returnsUsageMetadata) {
-        expect(carrying.length, "chunks with inputTokens > 0").toBe(1)
+        vitest().expect(carrying.length, "chunks with inputTokens > 0").toBe(1)
       } else {
-        expect(carrying.length, "chunks with inputTokens > 0").toBeLessThanOrEqual(1)
+        vitest().expect(carrying.length, "chunks with inputTokens > 0").toBeLessThanOrEqual(1)
       }
       expectUsage(mergeChunks(chunks).usageMetadata, settings.returnsUsageMetadata, "merged usageMetadata")
     })
@@ -117,43 +125,47 @@ const streamEvents: Case = {
           metadata: { suite: "conformance" }
         })
       )
-      expect(events.length, "number of events").toBeGreaterThanOrEqual(3)
+      vitest().expect(events.length, "number of events").toBeGreaterThanOrEqual(3)
       const start = events[0]!
       const end = events.at(-1)!
       const middle = events.slice(1, -1)
-      expect(start.event, "first event").toBe("on_chat_model_start")
-      expect(end.event, "last event").toBe("on_chat_model_end")
-      expect(
-        middle.map((event) => event.event),
-        "events between start and end"
-      ).toEqual(middle.map(() => "on_chat_model_stream"))
+      vitest().expect(start.event, "first event").toBe("on_chat_model_start")
+      vitest().expect(end.event, "last event").toBe("on_chat_model_end")
+      vitest()
+        .expect(
+          middle.map((event) => event.event),
+          "events between start and end"
+        )
+        .toEqual(middle.map(() => "on_chat_model_stream"))
       if (start.event === "on_chat_model_start") {
-        expect(start.data.input, "start input").toHaveLength(1)
-        expect(start.data.input[0], "start input").toBeInstanceOf(Message.HumanMessage)
-        expect(Message.text(start.data.input[0]!), "start input").toBe(prompts.hello)
+        vitest().expect(start.data.input, "start input").toHaveLength(1)
+        vitest().expect(start.data.input[0], "start input").toBeInstanceOf(Message.HumanMessage)
+        vitest().expect(Message.text(start.data.input[0]!), "start input").toBe(prompts.hello)
       }
       const runIds = new Set(events.map((event) => event.runId))
-      expect(runIds.size, "one run id throughout").toBe(1)
-      expect(typeof start.runId, "run id").toBe("string")
-      expect(start.runId.length, "run id").toBeGreaterThan(0)
+      vitest().expect(runIds.size, "one run id throughout").toBe(1)
+      vitest()
+        .expect(typeof start.runId, "run id")
+        .toBe("string")
+      vitest().expect(start.runId.length, "run id").toBeGreaterThan(0)
       for (const event of events) {
-        expect(event.name, `${event.event}: name`).toBe("conformance-run")
-        expect(event.tags, `${event.event}: tags`).toContain("conformance")
-        expect(event.metadata, `${event.event}: metadata`).toMatchObject({ suite: "conformance" })
+        vitest().expect(event.name, `${event.event}: name`).toBe("conformance-run")
+        vitest().expect(event.tags, `${event.event}: tags`).toContain("conformance")
+        vitest().expect(event.metadata, `${event.event}: metadata`).toMatchObject({ suite: "conformance" })
       }
       const chunks = middle.flatMap((event) =>
         event.event === "on_chat_model_stream" ? [event.data.chunk] : []
       )
       chunks.forEach((chunk, index) => {
-        expect(chunk, `chunk ${index}`).toBeInstanceOf(Message.AIMessageChunk)
+        vitest().expect(chunk, `chunk ${index}`).toBeInstanceOf(Message.AIMessageChunk)
       })
-      expect(chunks.at(-1)?.last, "the last stream event's chunk").toBe(true)
+      vitest().expect(chunks.at(-1)?.last, "the last stream event's chunk").toBe(true)
       if (end.event === "on_chat_model_end") {
         expectTextAnswer(end.data.output, model.profile, "end output")
         expectId(end.data.output, "end output")
-        expect(Message.text(end.data.output), "end output is the merged stream").toBe(
-          Message.text(mergeChunks(chunks))
-        )
+        vitest()
+          .expect(Message.text(end.data.output), "end output is the merged stream")
+          .toBe(Message.text(mergeChunks(chunks)))
       }
     })
 }
@@ -198,10 +210,10 @@ interface Seen {
 /** Every callback saw the call's run id; `onStart` its input; `onToken` a token that is its chunk's text. */
 const expectSeen = (seen: ReadonlyArray<Seen>, runId: string): void => {
   for (const entry of seen) {
-    expect(entry.runId, `${entry.hook}: run id`).toBe(runId)
-    if (entry.hook === "onStart") expect(entry.texts, "onStart: messages").toEqual([prompts.hello])
+    vitest().expect(entry.runId, `${entry.hook}: run id`).toBe(runId)
+    if (entry.hook === "onStart") vitest().expect(entry.texts, "onStart: messages").toEqual([prompts.hello])
     if (entry.hook === "onToken")
-      expect(entry.texts[0], "onToken: token is the chunk's text").toBe(entry.texts[1])
+      vitest().expect(entry.texts[0], "onToken: token is the chunk's text").toBe(entry.texts[1])
   }
 }
 
@@ -216,15 +228,17 @@ const callbacksInvoke: Case = {
       const result = yield* model.invoke(prompts.hello, { runId, callbacks: loggingCallbacks(log, seen) })
       expectTextAnswer(result, model.profile)
       expectSeen(seen, runId)
-      expect(seen.find((entry) => entry.hook === "onEnd")?.texts, "onEnd: result text").toEqual([
-        Message.text(result)
-      ])
-      expect(log[0], "first callback").toBe("start")
-      expect(log.at(-1), "last callback").toBe("end")
-      expect(
-        log.filter((entry) => entry === "start" || entry === "end" || entry === "error"),
-        "callbacks"
-      ).toEqual(["start", "end"])
+      vitest()
+        .expect(seen.find((entry) => entry.hook === "onEnd")?.texts, "onEnd: result text")
+        .toEqual([Message.text(result)])
+      vitest().expect(log[0], "first callback").toBe("start")
+      vitest().expect(log.at(-1), "last callback").toBe("end")
+      vitest()
+        .expect(
+          log.filter((entry) => entry === "start" || entry === "end" || entry === "error"),
+          "callbacks"
+        )
+        .toEqual(["start", "end"])
     })
 }
 
@@ -250,26 +264,31 @@ const callbacksStream: Case = {
           })
       )
       expectSeen(seen, runId)
-      expect(
-        seen.find((entry) => entry.hook === "onEnd")?.texts,
-        "onEnd: result text is the merged stream"
-      ).toEqual([Message.text(mergeChunks(received))])
-      expect(chunks, "number of chunks").toBeGreaterThan(0)
-      expect(log[0], "first entry").toBe("start")
-      expect(log.at(-1), "last entry").toBe("end")
-      expect(
-        log.filter((entry) => entry === "start" || entry === "end" || entry === "error"),
-        "callbacks"
-      ).toEqual(["start", "end"])
-      expect(
-        log.filter((entry) => entry.startsWith("token ")),
-        "one onToken per chunk"
-      ).toHaveLength(chunks)
+      vitest()
+        .expect(
+          seen.find((entry) => entry.hook === "onEnd")?.texts,
+          "onEnd: result text is the merged stream"
+        )
+        .toEqual([Message.text(mergeChunks(received))])
+      vitest().expect(chunks, "number of chunks").toBeGreaterThan(0)
+      vitest().expect(log[0], "first entry").toBe("start")
+      vitest().expect(log.at(-1), "last entry").toBe("end")
+      vitest()
+        .expect(
+          log.filter((entry) => entry === "start" || entry === "end" || entry === "error"),
+          "callbacks"
+        )
+        .toEqual(["start", "end"])
+      vitest()
+        .expect(
+          log.filter((entry) => entry.startsWith("token ")),
+          "one onToken per chunk"
+        )
+        .toHaveLength(chunks)
       for (let index = 0; index < chunks; index++) {
-        expect(
-          log.indexOf(`token ${index}`),
-          `onToken ${index} runs before chunk ${index} is emitted`
-        ).toBeLessThan(log.indexOf(`chunk ${index}`))
+        vitest()
+          .expect(log.indexOf(`token ${index}`), `onToken ${index} runs before chunk ${index} is emitted`)
+          .toBeLessThan(log.indexOf(`chunk ${index}`))
       }
     })
 }
@@ -291,12 +310,12 @@ const interruption: Case = {
       // the stream fails the check if it fails before its first chunk
       yield* Effect.raceFirst(Deferred.await(firstChunk), Fiber.join(fiber))
       if (settings.activeStreams !== undefined) {
-        expect(settings.activeStreams(), "active streams while a chunk is held").toBeGreaterThan(0)
+        vitest().expect(settings.activeStreams(), "active streams while a chunk is held").toBeGreaterThan(0)
       }
       const exit = yield* Fiber.interrupt(fiber)
-      expect(Exit.isInterrupted(exit), "the consuming fiber ends interrupted").toBe(true)
+      vitest().expect(Exit.isInterrupted(exit), "the consuming fiber ends interrupted").toBe(true)
       if (settings.activeStreams !== undefined) {
-        expect(settings.activeStreams(), "active streams after the interruption").toBe(0)
+        vitest().expect(settings.activeStreams(), "active streams after the interruption").toBe(0)
       }
       const after = yield* model.invoke(prompts.hello)
       expectTextAnswer(after, model.profile, "answer after the interruption")
