@@ -12,7 +12,19 @@ const path = new URL("../package-lock.json", import.meta.url)
 const lock = JSON.parse(readFileSync(path, "utf8"))
 const packages = lock.packages
 
-const systems = ["android", "darwin", "linux", "win32", "freebsd", "openbsd", "netbsd", "openharmony", "sunos", "aix", "cygwin"]
+const systems = [
+  "android",
+  "darwin",
+  "linux",
+  "win32",
+  "freebsd",
+  "openbsd",
+  "netbsd",
+  "openharmony",
+  "sunos",
+  "aix",
+  "cygwin"
+]
 const cpus = ["arm64", "x64", "ia32", "arm", "riscv64", "ppc64", "s390x", "loong64", "mips64el", "wasm32"]
 
 const constraints = (name) => {
@@ -44,4 +56,6 @@ const sorted = Object.fromEntries(
 )
 lock.packages = sorted
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`)
-console.log(added.length === 0 ? "package-lock.json is complete" : `added ${added.length} optional platform packages`)
+console.log(
+  added.length === 0 ? "package-lock.json is complete" : `added ${added.length} optional platform packages`
+)
