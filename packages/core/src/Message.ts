@@ -219,6 +219,42 @@ export const concat = (self: AIMessageChunk, that: AIMessageChunk): AIMessageChu
 export const toMessage = (chunk: AIMessageChunk): AIMessage => merge.toMessage(chunk)
 
 /**
+ * A tool call seen so far while streaming: `args` holds the arguments parsed from the
+ * partial JSON received (repaired: open strings, arrays and objects closed), `complete`
+ * whether the arguments are already a whole JSON object.
+ *
+ * @since 0.1.0
+ */
+export interface PartialToolCall {
+  readonly id?: string
+  readonly name?: string
+  readonly index?: number
+  readonly args: Readonly<Record<string, unknown>>
+  readonly complete: boolean
+}
+
+/**
+ * Parses the tool calls of a merged chunk so far, repairing partial JSON, on demand
+ * (never inside `concat`, which stays cheap). Calls whose arguments are not yet an
+ * object get `{}`.
+ *
+ * @example
+ * ```ts
+ * import { Message } from "@effect-chat/core"
+ *
+ * const merged = Message.chunk({
+ *   content: "",
+ *   toolCallChunks: [{ index: 0, id: "c1", name: "weather", args: "{\"city\": \"Par" }]
+ * })
+ * Message.partialToolCalls(merged) // [{ id: "c1", name: "weather", index: 0, args: { city: "Par" }, complete: false }]
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const partialToolCalls = (chunk: AIMessageChunk): ReadonlyArray<PartialToolCall> =>
+  merge.partialToolCalls(chunk)
+
+/**
  * Turns a finished message into a single chunk (marked `last`).
  *
  * @example

@@ -512,3 +512,26 @@ describe("Message.concat properties", () => {
     }
   )
 })
+
+describe("Message.partialToolCalls", () => {
+  it("parses the calls seen so far with partial JSON repaired", () => {
+    const merged = [
+      chunk({ content: "", toolCallChunks: [{ index: 0, id: "a", name: "weather", args: '{"city": "Pa' }] }),
+      chunk({ content: "", toolCallChunks: [{ index: 1, id: "b", name: "time", args: "" }] })
+    ].reduce(Message.concat)
+    expect(Message.partialToolCalls(merged)).toEqual([
+      { id: "a", name: "weather", index: 0, args: { city: "Pa" }, complete: false },
+      { id: "b", name: "time", index: 1, args: {}, complete: false }
+    ])
+  })
+
+  it("marks a call complete once its args are a whole JSON object", () => {
+    const merged = chunk({
+      content: "",
+      toolCallChunks: [{ index: 0, id: "a", name: "f", args: '{"x": [1, 2]}' }]
+    })
+    expect(Message.partialToolCalls(merged)).toEqual([
+      { id: "a", name: "f", index: 0, args: { x: [1, 2] }, complete: true }
+    ])
+  })
+})

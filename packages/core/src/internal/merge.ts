@@ -4,6 +4,8 @@
  *
  * @internal
  */
+
+import { parsePartial } from "./partialJson.js"
 import {
   type AIFields,
   type AIMessage,
@@ -314,6 +316,29 @@ export const toMessage = (chunk: AIMessageChunk): AIMessage => {
   if (chunk.usageMetadata !== undefined) fields.usageMetadata = chunk.usageMetadata
   return makeAI(fields)
 }
+
+export const partialToolCalls = (chunk: AIMessageChunk) =>
+  chunk.toolCallChunks.map((piece) => {
+    const text = piece.args ?? ""
+    const whole = text.trim() === "" ? undefined : parseArgs(text)
+    let args: Readonly<Record<string, unknown>>
+    let complete = false
+    if (whole !== undefined && "args" in whole) {
+      args = whole.args
+      complete = true
+    } else {
+      const partial = parsePartial(text)?.value
+      args = isRecord(partial) ? partial : {}
+    }
+    const call: { id?: string; name?: string; index?: number; args: typeof args; complete: boolean } = {
+      args,
+      complete
+    }
+    if (piece.id !== undefined) call.id = piece.id
+    if (piece.name !== undefined) call.name = piece.name
+    if (piece.index !== undefined) call.index = piece.index
+    return call
+  })
 
 export const toChunk = (message: AIMessage): AIMessageChunk => {
   const fields: Writable<ChunkInit> = {
