@@ -14,3 +14,5 @@ export * as Message from "./Message.js"
 export * as ModelProfile from "./ModelProfile.js"
 /** @since 0.1.0 */
 export * as PromptValue from "./PromptValue.js"
+/** @since 0.1.0 */
+export * as Tool from "./Tool.js"
