@@ -24,6 +24,7 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type { Pipeable } from "effect/Pipeable"
 import type * as Schedule from "effect/Schedule"
@@ -31,9 +32,11 @@ import * as Stream from "effect/Stream"
 import type { ChatError } from "./ChatError.js"
 import * as resilience from "./internal/resilience.js"
 import * as service from "./internal/service.js"
+import * as tools from "./internal/tools.js"
 import type * as Message from "./Message.js"
 import type { ModelProfile } from "./ModelProfile.js"
 import type { PromptValue } from "./PromptValue.js"
+import type * as Tool from "./Tool.js"
 
 // ---------------------------------------------------------------------------
 // the protocol a provider implements
@@ -320,6 +323,29 @@ export interface Service<Output extends Message.AIMessage = Message.AIMessage> e
   ): Effect.Effect<LLMResult, ChatError>
   /** The run as events: start, one per chunk, end. */
   streamEvents(input: Message.ChatInput, options?: CallOptions): Stream.Stream<ChatModelEvent, ChatError>
+  /**
+   * The tool loop: call, run the tool calls, call again, until an answer without tool
+   * calls or `maxSteps` (default 10) model calls; emits each AI message, then its tool
+   * messages.
+   */
+  runTools<const Tools extends ReadonlyArray<Tool.Any>>(
+    input: Message.ChatInput,
+    options: RunToolsOptions<Tools>
+  ): Stream.Stream<Message.Message, ChatError | Tool.ToolError, Tool.Requirements<Tools[number]>>
+}
+
+/**
+ * Options of `runTools`: the tools, the most model calls (`maxSteps`, default 10), how
+ * tool failures are handled (`failureMode`, default `"return"`: sent back to the model
+ * as error tool messages) and how many tool calls run at once (`toolConcurrency`).
+ *
+ * @since 0.1.0
+ */
+export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>> extends CallOptions {
+  readonly tools: Tools
+  readonly maxSteps?: number
+  readonly failureMode?: "return" | "fail"
+  readonly toolConcurrency?: number
 }
 
 /**
@@ -674,3 +700,99 @@ export const withFallbacks: {
     options?: FallbackOptions
   ): Service<A | Message.AIMessage>
 } = resilience.withFallbacks
+
+/**
+ * Options of `bindTools`: which tool the model must call (`"auto"`, `"any"`, `"none"` or
+ * a tool's name), whether it may call several at once, and OpenAI's strict mode.
+ *
+ * @since 0.1.0
+ */
+export interface BindToolsOptions {
+  readonly toolChoice?: ToolChoice
+  readonly parallelToolCalls?: boolean
+  readonly strict?: boolean
+}
+
+/**
+ * An answer of a model with bound tools: its tool calls are typed from the tools, a
+ * union discriminated by `name` with decoded `args`.
+ *
+ * @since 0.1.0
+ */
+export type WithToolCalls<Tools extends ReadonlyArray<Tool.Any>> = Message.AIMessage & {
+  readonly toolCalls: ReadonlyArray<Tool.CallOf<Tools>>
+}
+
+/**
+ * Binds tools to a model: they reach the provider with every request, and the answers'
+ * tool calls come back decoded by the tools' Schemas (typed from the tools). Args that
+ * are not valid JSON or fail the Schema land in `invalidToolCalls` with the reason.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Tool } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Schema } from "effect"
+ *
+ * const weather = Tool.make("weather", {
+ *   description: "The weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String })
+ * })
+ * const model = FakeChatModel.parrot().pipe(ChatModel.bindTools([weather], { toolChoice: "auto" }))
+ *
+ * const program = Effect.gen(function* () {
+ *   const answer = yield* model.invoke("What's the weather in Paris?")
+ *   for (const call of answer.toolCalls) console.log(call.name, call.args.city)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const bindTools: {
+  <const Tools extends ReadonlyArray<Tool.Any>>(
+    tools: Tools,
+    options?: BindToolsOptions
+  ): <A extends Message.AIMessage>(self: Service<A>) => Service<WithToolCalls<Tools>>
+  <A extends Message.AIMessage, const Tools extends ReadonlyArray<Tool.Any>>(
+    self: Service<A>,
+    tools: Tools,
+    options?: BindToolsOptions
+  ): Service<WithToolCalls<Tools>>
+} = dual(
+  (args) => service.isService(args[0]),
+  <A extends Message.AIMessage, const Tools extends ReadonlyArray<Tool.Any>>(
+    self: Service<A>,
+    toolList: Tools,
+    options: BindToolsOptions = {}
+  ): Service<WithToolCalls<Tools>> =>
+    service.modify(self, (state) => ({
+      ...state,
+      bindings: [...state.bindings, tools.toolBinding(toolList, options)]
+    })) as Service<WithToolCalls<Tools>>
+)
+
+/**
+ * `runTools` on the model in the context.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message, Tool } from "@effect-chat/core"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const add = Tool.make("add", {
+ *   description: "Add two numbers",
+ *   parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }),
+ *   handler: ({ a, b }) => Effect.succeed(a + b)
+ * })
+ * const transcript = ChatModel.runTools("What is 2 + 2?", { tools: [add], maxSteps: 4 }).pipe(
+ *   Stream.runForEach((message) => Effect.log(message._tag, Message.text(message)))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const runTools = <const Tools extends ReadonlyArray<Tool.Any>>(
+  input: Message.ChatInput,
+  options: RunToolsOptions<Tools>
+): Stream.Stream<Message.Message, ChatError | Tool.ToolError, ChatModel | Tool.Requirements<Tools[number]>> =>
+  Stream.unwrap(Effect.map(ChatModel, (model) => model.runTools(input, options)))

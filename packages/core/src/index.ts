@@ -15,4 +15,6 @@ export * as ModelProfile from "./ModelProfile.js"
 /** @since 0.1.0 */
 export * as PromptValue from "./PromptValue.js"
 /** @since 0.1.0 */
+export * as Provider from "./Provider.js"
+/** @since 0.1.0 */
 export * as Tool from "./Tool.js"

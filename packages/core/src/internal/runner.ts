@@ -36,8 +36,10 @@ export interface Binding {
   readonly parallelToolCalls?: boolean
   readonly responseFormat?: ResponseFormat
   readonly providerOptions?: Readonly<Record<string, unknown>>
-  /** Post-processing of every finished message (decoding bound tools' args). */
+  /** Post-processing of every finished message (decoding bound tools' args); the last one bound applies. */
   readonly transform?: (message: AIMessage) => AIMessage
+  /** Preparation of the history before it reaches the provider (encoding decoded args); the last one bound applies. */
+  readonly prepare?: (messages: ReadonlyArray<Message>) => ReadonlyArray<Message>
 }
 
 /** One call, before the model's bindings are applied. */
@@ -79,6 +81,9 @@ export const toRequest = (call: Call, bindings: ReadonlyArray<Binding>): ChatReq
       request.providerOptions = { ...request.providerOptions, ...binding.providerOptions }
     }
   }
+  let prepare: Binding["prepare"]
+  for (const binding of bindings) if (binding.prepare !== undefined) prepare = binding.prepare
+  if (prepare !== undefined) request.messages = prepare(request.messages)
   if (options.stop !== undefined) request.stop = options.stop
   if (options.providerOptions !== undefined) {
     request.providerOptions = { ...request.providerOptions, ...options.providerOptions }

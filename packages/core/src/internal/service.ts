@@ -22,16 +22,19 @@ import type {
   Impl,
   LLMResult,
   RunInfo,
+  RunToolsOptions,
   Service
 } from "../ChatModel.js"
 import type { ChatInput, MessageLike } from "../Message.js"
 import * as ModelProfile from "../ModelProfile.js"
 import type { PromptValue } from "../PromptValue.js"
+import type { Any as AnyTool } from "../Tool.js"
 import { fromInput } from "./input.js"
 import { addUsage, concat, contentText, toMessage } from "./merge.js"
 import { type Binding, type Call, makeRunner, type Runner } from "./runner.js"
 import type { AIMessage, AIMessageChunk, Message, UsageMetadata } from "./schema.js"
 import { makeChunkUnchecked } from "./schema.js"
+import { runTools, toolBinding } from "./tools.js"
 import * as tracing from "./tracing.js"
 
 export const TypeId: unique symbol = Symbol.for("@effect-chat/core/ChatModel")
@@ -356,7 +359,11 @@ export const build = (state: State): Service => {
       generateMany(conversations, options),
     generatePrompt: (prompts: ReadonlyArray<PromptValue>, options?: BatchOptions) =>
       generateMany(prompts, options),
-    streamEvents
+    streamEvents,
+    runTools: (input: ChatInput, options: RunToolsOptions<ReadonlyArray<AnyTool>>) => {
+      const bound = build({ ...state, bindings: [...state.bindings, toolBinding(options.tools, {})] })
+      return runTools((messages, callOptions) => bound.invoke(messages, callOptions), input, options)
+    }
   })
   return model
 }
