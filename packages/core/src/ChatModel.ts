@@ -28,14 +28,17 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type { Pipeable } from "effect/Pipeable"
 import type * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type { ChatError } from "./ChatError.js"
+import type { ChatError, StructuredOutputError } from "./ChatError.js"
 import * as resilience from "./internal/resilience.js"
 import * as service from "./internal/service.js"
+import * as structured from "./internal/structured.js"
 import * as tools from "./internal/tools.js"
 import type * as Message from "./Message.js"
 import type { ModelProfile } from "./ModelProfile.js"
 import type { PromptValue } from "./PromptValue.js"
+import type * as StructuredOutput from "./StructuredOutput.js"
 import type * as Tool from "./Tool.js"
 
 // ---------------------------------------------------------------------------
@@ -637,15 +640,17 @@ export interface RetryOptions {
   /** Retries after the first attempt (default 2; caps a given `schedule` only when set). */
   readonly maxRetries?: number
   /** Replaces the default exponential backoff with jitter. */
-  readonly schedule?: Schedule.Schedule<unknown, ChatError>
+  readonly schedule?: Schedule.Schedule<unknown, ChatError | StructuredOutputError>
   /** Narrows which retryable errors are retried (never widens). */
-  readonly while?: (error: ChatError) => boolean
+  readonly while?: (error: ChatError | StructuredOutputError) => boolean
 }
 
 /**
  * Retries errors whose `retryable` is true, with exponential backoff and jitter (2
  * retries by default), waiting at least the `retryAfter` a provider asked for. A stream
- * is retried only before its first chunk: a caller never sees a token twice.
+ * is retried only before its first chunk: a caller never sees a token twice. Applies to
+ * structured models too, where an answer that does not parse or decode
+ * (`StructuredOutputError`, retryable unless it is a refusal) is asked again.
  *
  * @example
  * ```ts
@@ -658,8 +663,8 @@ export interface RetryOptions {
  * @since 0.1.0
  */
 export const withRetry: {
-  (options?: RetryOptions): <A extends Message.AIMessage>(self: Service<A>) => Service<A>
-  <A extends Message.AIMessage>(self: Service<A>, options?: RetryOptions): Service<A>
+  (options?: RetryOptions): <Self extends Service | StructuredOutput.Model<unknown>>(self: Self) => Self
+  <Self extends Service | StructuredOutput.Model<unknown>>(self: Self, options?: RetryOptions): Self
 } = resilience.withRetry
 
 /**
@@ -769,6 +774,52 @@ export const bindTools: {
       ...state,
       bindings: [...state.bindings, tools.toolBinding(toolList, options)]
     })) as Service<WithToolCalls<Tools>>
+)
+
+/**
+ * A model that answers with values of the Schema's type (LangChain's
+ * `withStructuredOutput`): `invoke` decodes the answer or fails with a typed
+ * `StructuredOutputError` (raw text included), `stream` emits partial objects then the
+ * decoded value. The method defaults to what the model's profile supports best.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Answer = Schema.Struct({ answer: Schema.Number, reasoning: Schema.optional(Schema.String) })
+ * const model = FakeChatModel.fromResponses(['{"answer":4}']).pipe(
+ *   ChatModel.withStructuredOutput(Answer, { method: "jsonMode" })
+ * )
+ * const four = model.invoke("What is 2 + 2?") // Effect<{ answer: number; reasoning?: string }, …>
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const withStructuredOutput: {
+  <A, I>(
+    schema: Schema.Schema<A, I>,
+    options: StructuredOutput.Options & { readonly includeRaw: true }
+  ): (self: Service) => StructuredOutput.Model<StructuredOutput.WithRaw<A>>
+  <A, I>(
+    schema: Schema.Schema<A, I>,
+    options?: StructuredOutput.Options & { readonly includeRaw?: false }
+  ): (self: Service) => StructuredOutput.Model<A>
+  <A, I>(
+    self: Service,
+    schema: Schema.Schema<A, I>,
+    options: StructuredOutput.Options & { readonly includeRaw: true }
+  ): StructuredOutput.Model<StructuredOutput.WithRaw<A>>
+  <A, I>(
+    self: Service,
+    schema: Schema.Schema<A, I>,
+    options?: StructuredOutput.Options & { readonly includeRaw?: false }
+  ): StructuredOutput.Model<A>
+} = dual(
+  (args) => service.isService(args[0]),
+  <A, I>(self: Service, schema: Schema.Schema<A, I>, options?: StructuredOutput.Options) =>
+    structured.make(self, schema, options)
 )
 
 /**

@@ -17,4 +17,6 @@ export * as PromptValue from "./PromptValue.js"
 /** @since 0.1.0 */
 export * as Provider from "./Provider.js"
 /** @since 0.1.0 */
+export * as StructuredOutput from "./StructuredOutput.js"
+/** @since 0.1.0 */
 export * as Tool from "./Tool.js"

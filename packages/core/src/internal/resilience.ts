@@ -9,14 +9,16 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Schedule from "effect/Schedule"
-import type { ChatError } from "../ChatError.js"
+import type { ChatError, StructuredOutputError } from "../ChatError.js"
 import { retryAfter } from "../ChatError.js"
 import type { FallbackOptions, RetryOptions, Service } from "../ChatModel.js"
+import type { Model as StructuredModel } from "../StructuredOutput.js"
 import { guarded, type Opened, open, openFirst } from "./first.js"
 import { hasContent } from "./merge.js"
 import type { Binding, Call, Runner } from "./runner.js"
 import type { AIMessage } from "./schema.js"
 import { isService, modify, stateOf } from "./service.js"
+import * as structured from "./structured.js"
 
 const defaultMaxRetries = 2
 const maxDelay = Duration.seconds(30)
@@ -30,20 +32,24 @@ const defaultBackoff: Schedule.Schedule<Duration.Duration, unknown> = Schedule.e
   Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay))
 )
 
+type Retryable = ChatError | StructuredOutputError
+
 /** Waits the `retryAfter` the provider named (zero when it named none). */
-const honourRetryAfter: Schedule.Schedule<ChatError, ChatError> = Schedule.identity<ChatError>().pipe(
-  Schedule.addDelay((error) => retryAfter(error) ?? Duration.zero)
+const honourRetryAfter: Schedule.Schedule<Retryable, Retryable> = Schedule.identity<Retryable>().pipe(
+  Schedule.addDelay(
+    (error) => (error._tag === "StructuredOutputError" ? undefined : retryAfter(error)) ?? Duration.zero
+  )
 )
 
 const retryPolicy = (options: RetryOptions) => {
-  const backoff: Schedule.Schedule<unknown, ChatError> = options.schedule ?? defaultBackoff
+  const backoff: Schedule.Schedule<unknown, Retryable> = options.schedule ?? defaultBackoff
   const capped =
     options.schedule === undefined || options.maxRetries !== undefined
       ? Schedule.intersect(backoff, Schedule.recurs(options.maxRetries ?? defaultMaxRetries))
       : backoff
   return {
     schedule: Schedule.intersect(capped, honourRetryAfter),
-    while: (error: ChatError) =>
+    while: (error: Retryable) =>
       error.retryable && (options.while === undefined ? true : options.while(error))
   }
 }
@@ -57,13 +63,29 @@ const retryRunner = (runner: Runner, options: RetryOptions): Runner => {
   }
 }
 
+const retryStructured = <A>(model: StructuredModel<A>, options: RetryOptions): StructuredModel<A> => {
+  const policy = retryPolicy(options)
+  return structured.wrapWith(
+    model,
+    (effect) => Effect.retry(effect, policy),
+    (stream) => openFirst(stream, (first) => Effect.retry(first, policy))
+  )
+}
+
+type Retriable = Service<AIMessage> | StructuredModel<unknown>
+
 export const withRetry: {
-  (options?: RetryOptions): <A extends AIMessage>(self: Service<A>) => Service<A>
-  <A extends AIMessage>(self: Service<A>, options?: RetryOptions): Service<A>
+  (options?: RetryOptions): <Self extends Retriable>(self: Self) => Self
+  <Self extends Retriable>(self: Self, options?: RetryOptions): Self
 } = dual(
-  (args) => isService(args[0]),
-  <A extends AIMessage>(self: Service<A>, options: RetryOptions = {}): Service<A> =>
-    modify(self, (state) => ({ ...state, runner: retryRunner(state.runner, options) })) as Service<A>
+  (args) => isService(args[0]) || structured.isModel(args[0]),
+  <Self extends Retriable>(self: Self, options: RetryOptions = {}): Self =>
+    (structured.isModel(self)
+      ? retryStructured(self, options)
+      : modify(self as Service, (state) => ({
+          ...state,
+          runner: retryRunner(state.runner, options)
+        }))) as Self
 )
 
 interface Candidate {
