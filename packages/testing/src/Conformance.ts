@@ -22,6 +22,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as calls from "./internal/conformance/calls.js"
 import * as harness from "./internal/conformance/harness.js"
 import * as runs from "./internal/conformance/runs.js"
+import * as structured from "./internal/conformance/structured.js"
+import * as tools from "./internal/conformance/tools.js"
 import { vitestApi } from "./internal/conformance/vitest.js"
 
 /**
@@ -74,7 +76,12 @@ export interface Options {
   readonly timeout?: number
 }
 
-const cases: ReadonlyArray<harness.Case> = [...calls.cases, ...runs.cases]
+const cases: ReadonlyArray<harness.Case> = [
+  ...calls.cases,
+  ...runs.cases,
+  ...tools.cases,
+  ...structured.cases
+]
 
 /**
  * Registers the conformance tests of a chat model in a vitest `describe` block named
@@ -82,18 +89,39 @@ const cases: ReadonlyArray<harness.Case> = [...calls.cases, ...runs.cases]
  * tests run one after another on the real clock (providers talk HTTP), each taking the
  * model from the layer.
  *
- * The tests: `profile`, `invoke`, `stream`, `batch`, `generate`, `conversation`,
- * `repeated same-role messages`, `message with a name`, `stop sequences`,
- * `usage metadata (invoke)`, `usage metadata (stream)`, `stream events`,
- * `callbacks (invoke)`, `callbacks (stream)` and `interruption`.
+ * The tests of every model: `profile`, `invoke`, `stream`, `batch`, `generate`,
+ * `conversation`, `repeated same-role messages`, `message with a name`,
+ * `stop sequences`, `usage metadata (invoke)`, `usage metadata (stream)`,
+ * `stream events`, `callbacks (invoke)`, `callbacks (stream)` and `interruption`.
+ *
+ * Tools (LangChain's tool tests, with LangChain's tools `magic_function`,
+ * `magic_function_no_args`, `get_weather`, `my_adder_tool`, `unicode_customer`):
+ * `tool calling (invoke)` and `tool calling (stream)` (exactly one call, the right name
+ * and args, an id; `toolChoice: "any"` when the profile has `toolChoice`),
+ * `tool with no arguments`, `tool message history (string content)`,
+ * `tool message history (list content)`, `tool message with error status`,
+ * `few-shot tool examples`, `unicode tool arguments` and `agent loop` (`runTools`: call,
+ * run the tool, answer) need `toolCalling`; `tool choice` (`"any"` and a tool's name,
+ * two tools bound) needs `toolChoice`; `parallel tool calls` needs `parallelToolCalls`.
+ *
+ * Structured output (a `Joke` with `setup` and `punchline`), for each method:
+ * `structured output (<method>)` (invoke, and stream: partial objects then the decoded
+ * value), `structured output with an optional field (<method>)` and
+ * `structured output with includeRaw (<method>)`; `jsonSchema` needs
+ * `structuredOutput`, `functionCalling` (a forced tool) needs `toolChoice`, and
+ * `jsonMode` (LangChain's `test_json_mode`) needs `jsonMode`.
  *
  * Capability gating: a model's capabilities are in its `profile`, which is only known
  * once the layer is built, after vitest has collected the tests. So every test is always
  * registered; a test that needs a capability (its name ends with `[needs <flag>]`) first
  * reads `model.profile`, and when the flag is `false` it asserts exactly that and
  * passes without calling the model: its green result then documents "not supported"
- * rather than being skipped. (No test of this first step needs a capability; tools,
- * structured output and multimodal input add such tests.)
+ * rather than being skipped. A profile that claims a capability the model lacks fails
+ * those tests.
+ *
+ * The prompts are plain instructions a real model follows ("What is the value of
+ * magic_function(3)? Use the tool."); `FakeChatModel.fromHandler` can script a model
+ * that answers them, for a provider-independent reference run.
  *
  * @example
  * ```ts

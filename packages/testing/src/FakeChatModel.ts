@@ -3,7 +3,8 @@
  * and `ParrotFakeChatModel`), each a `ChatModel.Service` built with `ChatModel.make`.
  * Every constructor call makes a fresh fake with its own state: the requests it
  * received, the calls it answered, the streams still open. Options script failures
- * ("rate limit, then succeed") and add latency that `TestClock` drives.
+ * ("rate limit, then succeed") and add latency that `TestClock` drives. `fromHandler`
+ * answers from each request, to script a model that calls tools or answers JSON.
  *
  * @example
  * ```ts
@@ -77,7 +78,7 @@ export interface Failure {
  *   carries usage, so the merged stream reports what `invoke` reports.
  * - `profile`: the model's capabilities (conservative defaults for what is left out).
  * - `model`: `identifyingParams.model` and `responseMetadata.modelName`; defaults to
- *   `"fake-list"`, `"fake-messages"` or `"fake-parrot"`.
+ *   `"fake-list"`, `"fake-messages"`, `"fake-parrot"` or `"fake-handler"`.
  *
  * @example
  * ```ts
@@ -143,13 +144,18 @@ interface Source {
   readonly advance: () => void
 }
 
+/** Answers computed by an effect from the request (a handler), run only when a call needs its answer. */
+interface Responder {
+  readonly respond: (request: ChatModel.ChatRequest) => Effect.Effect<Message.AIMessage, ChatError.ChatError>
+}
+
 /** How a fake cuts a finished answer into chunk fields (before the last is decorated). */
 type Splitter = (message: Message.AIMessage) => Array<Message.ChunkFields>
 
 interface Config {
   readonly llmType: string
   readonly defaultModel: string
-  readonly source: Source
+  readonly source: Source | Responder
   readonly split: Splitter
 }
 
@@ -307,20 +313,59 @@ const makeFake = (config: Config, options: Options = {}): Fake => {
   let calls = 0
   let activeStreams = 0
 
-  /** Records the request and decides the call's outcome, synchronously (safe under concurrency). */
-  const begin = (request: ChatModel.ChatRequest): Plan => {
+  /** Records the request and takes the call's scripted failure, synchronously (safe under concurrency). */
+  const record = (request: ChatModel.ChatRequest): Failure | undefined => {
     requests.push(request)
     const scripted = calls < failures.length ? failures[calls] : undefined
     calls++
-    const next = Either.map(config.source.peek(request), (raw) => finish(raw, request, model, usage))
-    if (scripted !== undefined) {
-      const failure = isFailure(scripted) ? scripted : { error: scripted, afterChunks: 0 }
-      const partial = Either.isRight(next) ? next.right : undefined
-      return { _tag: "Fail", error: failure.error, partial, afterChunks: failure.afterChunks }
+    return scripted === undefined
+      ? undefined
+      : isFailure(scripted)
+        ? scripted
+        : { error: scripted, afterChunks: 0 }
+  }
+
+  const failed = (failure: Failure, partial: Message.AIMessage | undefined): Plan => ({
+    _tag: "Fail",
+    error: failure.error,
+    partial,
+    afterChunks: failure.afterChunks
+  })
+
+  const finished = (
+    next: Either.Either<Message.AIMessage, ChatError.ChatError>,
+    request: ChatModel.ChatRequest
+  ) => Either.map(next, (raw) => finish(raw, request, model, usage))
+
+  /**
+   * Decides what a call does. A list source decides atomically when the call starts; a
+   * responder runs only when the answer is needed: for every call that is not failed by
+   * the script, and for a stream scripted to fail after some chunks of its answer.
+   */
+  const planOf = (request: ChatModel.ChatRequest, streaming: boolean): Effect.Effect<Plan> => {
+    const source = config.source
+    if (!("respond" in source)) {
+      return Effect.sync(() => {
+        const scripted = record(request)
+        const next = finished(source.peek(request), request)
+        if (scripted !== undefined) return failed(scripted, Either.getOrUndefined(next))
+        if (Either.isLeft(next)) return failed({ error: next.left, afterChunks: 0 }, undefined)
+        source.advance()
+        return { _tag: "Answer", message: next.right }
+      })
     }
-    if (Either.isLeft(next)) return { _tag: "Fail", error: next.left, partial: undefined, afterChunks: 0 }
-    config.source.advance()
-    return { _tag: "Answer", message: next.right }
+    return Effect.suspend(() => {
+      const scripted = record(request)
+      if (scripted !== undefined && !(streaming && scripted.afterChunks > 0))
+        return Effect.succeed(failed(scripted, undefined))
+      return Effect.map(Effect.either(source.respond(request)), (answer): Plan => {
+        const next = finished(answer, request)
+        if (scripted !== undefined) return failed(scripted, Either.getOrUndefined(next))
+        return Either.isLeft(next)
+          ? failed({ error: next.left, afterChunks: 0 }, undefined)
+          : { _tag: "Answer", message: next.right }
+      })
+    })
   }
 
   /** The chunks a plan streams: the whole answer, or the first `afterChunks` chunks before failing. */
@@ -334,15 +379,14 @@ const makeFake = (config: Config, options: Options = {}): Fake => {
   const generate = (
     request: ChatModel.ChatRequest
   ): Effect.Effect<ChatModel.ChatResultInput, ChatError.ChatError> =>
-    Effect.suspend(() => {
-      const plan = begin(request)
-      return Effect.zipRight(
+    Effect.flatMap(planOf(request, false), (plan) =>
+      Effect.zipRight(
         latency,
         plan._tag === "Fail"
           ? Effect.fail(plan.error)
           : Effect.succeed<ChatModel.ChatResultInput>({ generations: [{ message: plan.message }] })
       )
-    })
+    )
 
   const stream = (
     request: ChatModel.ChatRequest
@@ -350,13 +394,13 @@ const makeFake = (config: Config, options: Options = {}): Fake => {
     Stream.acquireRelease(
       Effect.sync(() => {
         activeStreams++
-        return begin(request)
       }),
       () =>
         Effect.sync(() => {
           activeStreams--
         })
     ).pipe(
+      Stream.mapEffect(() => planOf(request, true)),
       Stream.flatMap((plan) => {
         const chunks = emit(chunksOfPlan(plan), options.chunkLatency)
         const body = plan._tag === "Fail" ? Stream.concat(chunks, Stream.fail(plan.error)) : chunks
@@ -508,6 +552,91 @@ export const parrot = (options?: Options): Fake =>
           return Either.right(Message.ai(last === undefined ? "" : Message.text(last)))
         },
         advance: () => {}
+      }
+    },
+    options
+  )
+
+/**
+ * What `fromHandler` calls for each request: it answers with a message, a text (an AI
+ * message with that content), or an effect of either that may fail with a `ChatError`.
+ *
+ * @example
+ * ```ts
+ * import { ChatError, Message } from "@effect-chat/core"
+ * import type { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect } from "effect"
+ *
+ * const handler: FakeChatModel.Handler = (request) =>
+ *   request.messages.length > 10
+ *     ? Effect.fail(new ChatError.ContextLengthExceededError({ message: "too long" }))
+ *     : Message.ai(`You sent ${request.messages.length} messages.`)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export type Handler = (
+  request: ChatModel.ChatRequest
+) => Message.AIMessage | string | Effect.Effect<Message.AIMessage | string, ChatError.ChatError>
+
+const toAIMessage = (answer: Message.AIMessage | string): Message.AIMessage =>
+  typeof answer === "string" ? Message.ai(answer) : answer
+
+/**
+ * A programmable fake: each call answers what `handler` returns for the request (its
+ * messages, bound `tools`, `toolChoice`, `responseFormat`, …), so a test can script a
+ * model that behaves like a real one: call the tool it is asked to call, answer JSON
+ * matching a requested schema, answer text after tool results. An effect returned by
+ * the handler runs for each call (its failure is the call's failure); a handler that
+ * throws is a defect.
+ *
+ * It streams like `fromMessages`: string content split on whitespace keeping the
+ * whitespace, array content block by block (with `index`), then each tool call as
+ * deltas (`{ index, id, name, args: "" }`, then the args JSON a few characters at a
+ * time); the merged stream equals what `invoke` answers. The options are those of every
+ * fake: scripted failures (a call failed by the script does not run the handler, except
+ * a stream scripted to fail after some chunks of its answer), latency, usage, profile
+ * and model (default `"fake-handler"`); `requests` and `activeStreams` show what it
+ * received.
+ *
+ * @example
+ * ```ts
+ * import { Message, Tool } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const fake = FakeChatModel.fromHandler(
+ *   (request) =>
+ *     request.messages.at(-1)?._tag === "ToolMessage"
+ *       ? "It is sunny in Paris."
+ *       : Message.ai({ content: "", toolCalls: [{ id: "call_1", name: "weather", args: { city: "Paris" } }] }),
+ *   { profile: { toolCalling: true } }
+ * )
+ * const weather = Tool.make("weather", {
+ *   description: "The current weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String }),
+ *   handler: () => Effect.succeed("sunny")
+ * })
+ * // the AI message with the call, its tool message ("sunny"), then "It is sunny in Paris."
+ * const transcript = Stream.runCollect(fake.runTools("Weather in Paris?", { tools: [weather] }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const fromHandler = (handler: Handler, options?: Options): Fake =>
+  makeFake(
+    {
+      llmType: "handler-fake-chat-model",
+      defaultModel: "fake-handler",
+      split: splitWords,
+      source: {
+        respond: (request) =>
+          Effect.suspend(() => {
+            const answer = handler(request)
+            return Effect.isEffect(answer)
+              ? Effect.map(answer, toAIMessage)
+              : Effect.succeed(toAIMessage(answer))
+          })
       }
     },
     options

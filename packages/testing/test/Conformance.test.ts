@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ChatModel, Message } from "@effect-chat/core"
+import { ChatModel, Message, type ModelProfile } from "@effect-chat/core"
 import { Conformance, FakeChatModel } from "@effect-chat/testing"
 import * as calls from "@effect-chat/testing/internal/conformance/calls"
 import * as harness from "@effect-chat/testing/internal/conformance/harness"
@@ -169,6 +169,182 @@ Conformance.run("FakeChatModel.fromMessages", ChatModel.layer(scripted), {
 const parrot = FakeChatModel.parrot()
 Conformance.run("FakeChatModel.parrot", ChatModel.layer(parrot), {
   activeStreams: () => parrot.activeStreams
+})
+
+// ---------------------------------------------------------------------------
+// a reference model: what a good model does with the suite's requests
+// ---------------------------------------------------------------------------
+
+type JsonSchema = Readonly<Record<string, unknown>>
+
+const isRecord = (value: unknown): value is JsonSchema =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const propertiesOf = (schema: JsonSchema): JsonSchema =>
+  isRecord(schema.properties) ? schema.properties : {}
+
+/** Whether the prompt turns a field down ("the setup to a joke, no punchline"). */
+const declined = (prompt: string, field: string): boolean => new RegExp(`\\bno ${field}\\b`, "i").test(prompt)
+
+const phrases: Readonly<Record<string, string>> = {
+  setup: "Why was the cat sitting on the computer?",
+  punchline: "To keep an eye on the mouse.",
+  rating: "7"
+}
+
+/**
+ * A value matching a JSON Schema, as a model fills it for the prompt: text for strings,
+ * 3 for numbers, and an optional (or nullable) field the prompt turns down left out (or
+ * null).
+ */
+const exampleOf = (
+  schema: JsonSchema,
+  prompt: string,
+  field = "value",
+  root: JsonSchema = schema
+): unknown => {
+  if (typeof schema.$ref === "string") {
+    const name = schema.$ref.split("/").at(-1) ?? ""
+    const definitions = isRecord(root.$defs) ? root.$defs : isRecord(root.definitions) ? root.definitions : {}
+    const target = definitions[name]
+    return exampleOf(isRecord(target) ? target : {}, prompt, field, root)
+  }
+  const options = Array.isArray(schema.anyOf) ? schema.anyOf.filter(isRecord) : []
+  if (options.length > 0) {
+    const nullable = options.some((option) => option.type === "null")
+    if (nullable && declined(prompt, field)) return null
+    return exampleOf(options.find((option) => option.type !== "null") ?? {}, prompt, field, root)
+  }
+  if (Array.isArray(schema.enum)) return schema.enum[0]
+  if ("const" in schema) return schema.const
+  const types: ReadonlyArray<unknown> = Array.isArray(schema.type) ? schema.type : [schema.type]
+  if (types.includes("null") && declined(prompt, field)) return null
+  switch (types.find((type) => type !== "null")) {
+    case "object": {
+      const required = new Set(Array.isArray(schema.required) ? schema.required : [])
+      const value: Record<string, unknown> = {}
+      for (const [key, property] of Object.entries(propertiesOf(schema))) {
+        if (!required.has(key) && declined(prompt, key)) continue
+        value[key] = exampleOf(isRecord(property) ? property : {}, prompt, key, root)
+      }
+      return value
+    }
+    case "array":
+      return [exampleOf(isRecord(schema.items) ? schema.items : {}, prompt, field, root)]
+    case "integer":
+    case "number":
+      return 3
+    case "boolean":
+      return true
+    default:
+      return phrases[field] ?? `The ${field}.`
+  }
+}
+
+/** The arguments the prompt gives a tool: one object per call it asks for. */
+const argsFromPrompt = (
+  tool: ChatModel.ToolDefinition,
+  prompt: string
+): ReadonlyArray<Record<string, unknown>> => {
+  const names = Object.keys(propertiesOf(tool.parameters))
+  const called = prompt.match(new RegExp(`\\b${tool.name}\\(([^)]*)\\)`))
+  if (called !== null) {
+    const values = called[1]!
+      .split(",")
+      .map((value) => value.trim())
+      .filter((value) => value !== "")
+    return [Object.fromEntries(values.map((value, index) => [names[index], Number(value)]))]
+  }
+  const sum = prompt.match(/(\d+)\s*\+\s*(\d+)/)
+  if (sum !== null && names.length === 2)
+    return [{ [names[0]!]: Number(sum[1]), [names[1]!]: Number(sum[2]) }]
+  const weather = prompt.match(/weather in (.+?)\?/)
+  if (weather !== null && names.includes("location"))
+    return weather[1]!.split(/\s+and(?:\s+in)?\s+/).map((location) => ({ location }))
+  const named = prompt.match(/named '([^']+)'[^,]*, (a [^.]+)\./)
+  if (named !== null && names.includes("customer_name"))
+    return [{ customer_name: named[1], description: named[2] }]
+  return []
+}
+
+/**
+ * The tool calls for the prompt: the calls it asks for among the allowed tools; when a
+ * tool choice forces a call and the prompt asks for none, the forced (or first) tool
+ * with arguments filled from its schema.
+ */
+const toolCallsFor = (request: ChatModel.ChatRequest, prompt: string): ReadonlyArray<Message.ToolCall> => {
+  const choice = request.toolChoice
+  const forced = choice !== undefined && choice !== "auto" && choice !== "none"
+  const allowed =
+    forced && choice !== "any" ? request.tools.filter((tool) => tool.name === choice) : request.tools
+  let calls = allowed.flatMap((tool) =>
+    argsFromPrompt(tool, prompt).map((args) => ({ name: tool.name, args }))
+  )
+  const first = allowed[0]
+  if (calls.length === 0 && forced && first !== undefined) {
+    const args = exampleOf(first.parameters, prompt)
+    calls = [{ name: first.name, args: isRecord(args) ? { ...args } : {} }]
+  }
+  if (request.parallelToolCalls === false) calls = calls.slice(0, 1)
+  return calls.map((call, index) => ({ id: `call_${request.runId.slice(0, 8)}_${index}`, ...call }))
+}
+
+/** JSON mode: the schema given in a system message, or else the keys the prompt names. */
+const jsonModeAnswer = (request: ChatModel.ChatRequest, prompt: string): unknown => {
+  for (const message of request.messages) {
+    if (message._tag !== "SystemMessage") continue
+    const text = Message.text(message)
+    const start = text.indexOf("{")
+    const end = text.lastIndexOf("}")
+    if (start < 0 || end < start) continue
+    try {
+      const schema: unknown = JSON.parse(text.slice(start, end + 1))
+      if (isRecord(schema)) return exampleOf(schema, prompt)
+    } catch {}
+  }
+  const keys = [...prompt.matchAll(/'(\w+)'/g)].map((match) => match[1]!)
+  return Object.fromEntries(keys.map((key) => [key, phrases[key] ?? `The ${key}.`]))
+}
+
+/** Answers tool results with text about them. */
+const afterTools = (request: ChatModel.ChatRequest): string => {
+  const results = request.messages.filter((message) => message._tag === "ToolMessage")
+  const last = results.at(-1)!
+  return last.status === "error"
+    ? `The tool failed (${Message.text(last)}), so I cannot answer that yet.`
+    : `The tool answered ${Message.text(last)}, so that is my answer.`
+}
+
+/** What a good model does with a request of the suite. */
+const reference: FakeChatModel.Handler = (request) => {
+  const last = request.messages.at(-1)
+  if (last === undefined) return "Hello!"
+  if (last._tag === "ToolMessage") return afterTools(request)
+  const prompt = Message.text(last)
+  const format = request.responseFormat
+  if (format?.type === "jsonSchema") return JSON.stringify(exampleOf(format.schema, prompt))
+  if (format?.type === "json") return JSON.stringify(jsonModeAnswer(request, prompt))
+  const calls = request.toolChoice === "none" ? [] : toolCallsFor(request, prompt)
+  if (calls.length > 0) return Message.ai({ content: "", toolCalls: calls })
+  return `You said: ${prompt}`
+}
+
+const capable: Partial<ModelProfile.ModelProfile> = {
+  toolCalling: true,
+  toolChoice: true,
+  parallelToolCalls: true,
+  structuredOutput: true,
+  jsonMode: true
+}
+
+/** Each chunk on its own (a zero chunk latency), as a provider streams: partial objects arrive one by one. */
+const referenceModel = FakeChatModel.fromHandler(reference, {
+  profile: capable,
+  model: "reference-1",
+  chunkLatency: "0 millis"
+})
+Conformance.run("FakeChatModel.fromHandler (reference, every capability)", ChatModel.layer(referenceModel), {
+  activeStreams: () => referenceModel.activeStreams
 })
 
 // ---------------------------------------------------------------------------

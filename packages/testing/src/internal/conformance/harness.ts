@@ -9,7 +9,7 @@
  * @internal
  */
 
-import type { ChatError, ChatModel, ModelProfile } from "@effect-chat/core"
+import type { ChatError, ChatModel, ModelProfile, Tool } from "@effect-chat/core"
 import { Message } from "@effect-chat/core"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -34,13 +34,16 @@ export interface Settings {
 /** The defaults of the suite's options. */
 export const defaultSettings: Settings = { returnsUsageMetadata: true, activeStreams: undefined }
 
+/** How a check fails besides its assertions: the model's errors, a tool's, a structured output's. */
+export type CaseError = ChatError.ChatError | ChatError.StructuredOutputError | Tool.ToolError
+
 /** One conformance check. */
 export interface Case {
   /** The test's name. */
   readonly name: string
   /** The capability the check needs; without it the check only asserts the profile says so. */
   readonly requires?: Capability
-  readonly check: (model: ChatModel.Service, settings: Settings) => Effect.Effect<void, ChatError.ChatError>
+  readonly check: (model: ChatModel.Service, settings: Settings) => Effect.Effect<void, CaseError>
 }
 
 /**
@@ -64,7 +67,7 @@ export const runCase = (
   testCase: Case,
   model: ChatModel.Service,
   settings: Settings
-): Effect.Effect<void, ChatError.ChatError> =>
+): Effect.Effect<void, CaseError> =>
   testCase.requires === undefined
     ? testCase.check(model, settings)
     : whenSupported(model, testCase.requires, testCase.check(model, settings))
@@ -104,6 +107,23 @@ export const expectTextAnswer = (
   }
   vitest().expect(message.toolCalls, `${what}: tool calls`).toEqual([])
   vitest().expect(message.invalidToolCalls, `${what}: invalid tool calls`).toEqual([])
+}
+
+/**
+ * Asserts the shape of a stream: at least one chunk, every element an `AIMessageChunk`,
+ * only the final one marked `last`.
+ */
+export const expectChunks = (chunks: ReadonlyArray<Message.AIMessageChunk>, what = "stream"): void => {
+  vitest().expect(chunks.length, `${what}: number of chunks`).toBeGreaterThan(0)
+  chunks.forEach((chunk, index) => {
+    vitest().expect(chunk, `${what}: chunk ${index}`).toBeInstanceOf(Message.AIMessageChunk)
+  })
+  vitest()
+    .expect(
+      chunks.map((chunk) => chunk.last === true),
+      `${what}: only the final chunk is marked last`
+    )
+    .toEqual(chunks.map((_, index) => index === chunks.length - 1))
 }
 
 /** Asserts that a message carries an id. */
