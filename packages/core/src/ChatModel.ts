@@ -20,6 +20,8 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -30,7 +32,8 @@ import type { Pipeable } from "effect/Pipeable"
 import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type { ChatError, StructuredOutputError } from "./ChatError.js"
+import type { ChatError, InvalidInputError, StructuredOutputError } from "./ChatError.js"
+import * as registry from "./internal/registry.js"
 import * as resilience from "./internal/resilience.js"
 import * as service from "./internal/service.js"
 import * as structured from "./internal/structured.js"
@@ -847,3 +850,119 @@ export const runTools = <const Tools extends ReadonlyArray<Tool.Any>>(
   options: RunToolsOptions<Tools>
 ): Stream.Stream<Message.Message, ChatError | Tool.ToolError, ChatModel | Tool.Requirements<Tools[number]>> =>
   Stream.unwrap(Effect.map(ChatModel, (model) => model.runTools(input, options)))
+
+// ---------------------------------------------------------------------------
+// models by name
+// ---------------------------------------------------------------------------
+
+/**
+ * What a provider registers with `registerProvider`: the layer of its chat model for a
+ * model name and the options given to `fromString` (a string `apiKey` arrives as
+ * `Redacted`).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Layer } from "effect"
+ *
+ * const factory: ChatModel.ProviderFactory = (model) =>
+ *   Layer.succeed(ChatModel.ChatModel, FakeChatModel.fromResponses([`I am ${model}`]))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export type ProviderFactory = (
+  model: string,
+  options: Readonly<Record<string, unknown>>
+) => Layer.Layer<ChatModel, InvalidInputError | ConfigError.ConfigError, HttpClient.HttpClient>
+
+/**
+ * Registers a provider for `fromString` under a name (case-insensitive; a later
+ * registration replaces an earlier one). Provider packages call it when they are
+ * imported: `@effect-chat/openai` registers `"openai"` (Chat Completions) and
+ * `"openai-responses"` (the Responses API).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Layer } from "effect"
+ *
+ * ChatModel.registerProvider("fake", (model) =>
+ *   Layer.succeed(ChatModel.ChatModel, FakeChatModel.fromResponses([`I am ${model}`]))
+ * )
+ * const Model = ChatModel.fromString("fake:echo-1")
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const registerProvider = (name: string, factory: ProviderFactory): void =>
+  registry.register(name, factory)
+
+/**
+ * The names of the registered providers, sorted.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import "@effect-chat/openai"
+ *
+ * ChatModel.registeredProviders() // ["openai", "openai-responses"]
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const registeredProviders = (): ReadonlyArray<string> => registry.registered()
+
+/**
+ * The provider a model name implies, as LangChain's `init_chat_model` infers it:
+ * `gpt-…`, `chatgpt…`, `o1…`, `o3…`, `o4…`, `text-davinci…` and `ft:gpt-…` are
+ * `"openai"`; `claude…` `"anthropic"`; `gemini…` `"google"`; `command…` `"cohere"`;
+ * `mistral…`, `mixtral…`, `codestral…` `"mistralai"`; `deepseek…` `"deepseek"`; `grok…`
+ * `"xai"`; `sonar…` `"perplexity"`. `undefined` when no rule applies.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * ChatModel.inferProvider("claude-sonnet-4-5") // "anthropic"
+ * ChatModel.inferProvider("llama3.2") // undefined
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const inferProvider = (model: string): string | undefined => registry.infer(model)
+
+/**
+ * A chat model chosen by a string (LangChain's `init_chat_model`): `"provider:model"`
+ * (`"openai:gpt-4.1-mini"`), or a bare model name whose provider is inferred (see
+ * `inferProvider`). The part before the first `:` is the provider only when it names one
+ * (so `"ollama:llama3.2:1b"` is Ollama's `llama3.2:1b`). `options` go to the provider's
+ * factory (its configuration fields, such as `temperature`, `baseUrl` or `apiKey`; a
+ * string `apiKey` is wrapped in `Redacted`). The spec is resolved when the layer is
+ * built: an empty spec, a provider that cannot be inferred, or one that is not
+ * registered (its package not imported) fails with `InvalidInputError` listing the
+ * registered providers.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import "@effect-chat/openai" // registers "openai" and "openai-responses"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * const Model = ChatModel.fromString("openai:gpt-4.1-mini", { temperature: 0 }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ *
+ * Effect.runPromise(ChatModel.invoke("Hello!").pipe(Effect.provide(Model)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const fromString = (
+  spec: string,
+  options?: Readonly<Record<string, unknown>>
+): Layer.Layer<ChatModel, InvalidInputError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  registry.fromString(spec, options)

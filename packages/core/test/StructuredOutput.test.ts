@@ -240,3 +240,35 @@ describe("withStructuredOutput, defaults, includeRaw, stream, retry", () => {
     })
   )
 })
+
+describe("withStructuredOutput, streaming details", () => {
+  const streamingPieces = (pieces: ReadonlyArray<string>) =>
+    ChatModel.make({
+      llmType: "pieces",
+      stream: () =>
+        Stream.fromIterable(pieces.map((content) => Message.chunk({ content }))).pipe(Stream.rechunk(1))
+    }).pipe(ChatModel.withStructuredOutput(Person, { method: "jsonMode" }))
+
+  it.effect("skips a Markdown fence that arrives split across chunks", () =>
+    Effect.gen(function* () {
+      const parts = yield* Stream.runCollect(
+        streamingPieces(["``", "`", "json", "\n", '{"name": "Ada", ', '"age": 36}', "\n```"]).stream("hi")
+      )
+      const values = Chunk.toReadonlyArray(parts)
+      expect(values.filter((part) => part._tag === "Partial").length).toBeGreaterThan(0)
+      expect(values.at(-1)).toEqual({ _tag: "Complete", value: new Person({ name: "Ada", age: 36 }) })
+    })
+  )
+
+  it.effect("emits a partial object only when it changed", () =>
+    Effect.gen(function* () {
+      const parts = yield* Stream.runCollect(
+        streamingPieces(["{", " ", '"na', 'me"', ": ", '"Ada"', " ", ", ", '"age": 36', "}"]).stream("hi")
+      )
+      const partials = Chunk.toReadonlyArray(parts)
+        .filter((part) => part._tag === "Partial")
+        .map((part) => JSON.stringify(part.value))
+      expect(partials).toEqual([...new Set(partials)])
+    })
+  )
+})

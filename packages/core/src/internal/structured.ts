@@ -229,6 +229,32 @@ const deltaOf = (
   return delta
 }
 
+/**
+ * Structural equality of two JSON values. Snapshots of the incremental parser share
+ * their finished subtrees, so the reference check cuts the walk short: only the open
+ * path is compared.
+ */
+const sameValue = (left: unknown, right: unknown): boolean => {
+  if (left === right) return true
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false
+  if (Array.isArray(left)) {
+    return (
+      Array.isArray(right) &&
+      left.length === right.length &&
+      left.every((item, at) => sameValue(item, right[at]))
+    )
+  }
+  if (Array.isArray(right)) return false
+  const leftKeys = Object.keys(left)
+  const rightRecord = right as Record<string, unknown>
+  return (
+    leftKeys.length === Object.keys(right).length &&
+    leftKeys.every(
+      (key) => key in rightRecord && sameValue((left as Record<string, unknown>)[key], rightRecord[key])
+    )
+  )
+}
+
 const streamParts = <A>(
   state: State<A>,
   input: ChatInput,
@@ -239,26 +265,32 @@ const streamParts = <A>(
     const toolIndex: { value: number | undefined } = { value: undefined }
     let merged = makeChunkUnchecked({ content: "" })
     let started = false
+    let lead = ""
     let previous: unknown
     const partials = Stream.mapChunks(state.model.stream(input, options), (chunk): Chunk.Chunk<Part<A>> => {
       for (const item of chunk) {
         merged = concat(merged, item)
         let delta = deltaOf(state.reader.source, item, toolIndex)
         if (!started) {
-          // a leading Markdown fence is skipped up to its line end
-          const trimmed = delta.trimStart()
+          // the text before the JSON is held until it is known: a leading Markdown fence
+          // (which may arrive split, "```" then "json" then a newline) is skipped
+          lead += delta
+          const trimmed = lead.trimStart()
           if (trimmed === "") continue
           if (trimmed.startsWith("`")) {
             const newline = trimmed.indexOf("\n")
             if (newline === -1) continue
             delta = trimmed.slice(newline + 1)
+          } else {
+            delta = trimmed
           }
           started = true
+          lead = ""
         }
         if (!parser.complete) parser.push(delta)
       }
       const value = parser.value
-      if (value === undefined || value === previous) return Chunk.empty()
+      if (value === undefined || sameValue(value, previous)) return Chunk.empty()
       previous = value
       return Chunk.of({ _tag: "Partial", value })
     })
