@@ -294,7 +294,7 @@ export type TypeId = typeof TypeId
  *
  * @since 0.1.0
  */
-export interface Service<Output extends Message.AIMessage = Message.AIMessage> extends Pipeable {
+export interface Service<Output = Message.AIMessage> extends Pipeable {
   readonly [TypeId]: TypeId
   readonly llmType: string
   readonly identifyingParams: Readonly<Record<string, unknown>>
@@ -420,7 +420,10 @@ export const isChatModel = (value: unknown): value is Service => service.isServi
  *
  * @since 0.1.0
  */
-export const layer = (model: Service): Layer.Layer<ChatModel> => Layer.succeed(ChatModel, model)
+export const layer = (model: Service<unknown>): Layer.Layer<ChatModel> =>
+  // a model with bound tools answers messages whose tool-call args are decoded values
+  // (possibly class instances): at runtime they are still the records the tag promises
+  Layer.succeed(ChatModel, model as Service)
 
 /**
  * Applies a combinator to the model of a layer.
@@ -666,8 +669,10 @@ export interface RetryOptions {
  * @since 0.1.0
  */
 export const withRetry: {
-  (options?: RetryOptions): <Self extends Service | StructuredOutput.Model<unknown>>(self: Self) => Self
-  <Self extends Service | StructuredOutput.Model<unknown>>(self: Self, options?: RetryOptions): Self
+  (
+    options?: RetryOptions
+  ): <Self extends Service<unknown> | StructuredOutput.Model<unknown>>(self: Self) => Self
+  <Self extends Service<unknown> | StructuredOutput.Model<unknown>>(self: Self, options?: RetryOptions): Self
 } = resilience.withRetry
 
 /**
@@ -699,12 +704,12 @@ export interface FallbackOptions {
  */
 export const withFallbacks: {
   (
-    fallbacks: ReadonlyArray<Service>,
+    fallbacks: ReadonlyArray<Service<unknown>>,
     options?: FallbackOptions
-  ): <A extends Message.AIMessage>(self: Service<A>) => Service<A | Message.AIMessage>
-  <A extends Message.AIMessage>(
+  ): <A>(self: Service<A>) => Service<A | Message.AIMessage>
+  <A>(
     self: Service<A>,
-    fallbacks: ReadonlyArray<Service>,
+    fallbacks: ReadonlyArray<Service<unknown>>,
     options?: FallbackOptions
   ): Service<A | Message.AIMessage>
 } = resilience.withFallbacks
@@ -727,7 +732,7 @@ export interface BindToolsOptions {
  *
  * @since 0.1.0
  */
-export type WithToolCalls<Tools extends ReadonlyArray<Tool.Any>> = Message.AIMessage & {
+export type WithToolCalls<Tools extends ReadonlyArray<Tool.Any>> = Omit<Message.AIMessage, "toolCalls"> & {
   readonly toolCalls: ReadonlyArray<Tool.CallOf<Tools>>
 }
 
@@ -760,15 +765,15 @@ export const bindTools: {
   <const Tools extends ReadonlyArray<Tool.Any>>(
     tools: Tools,
     options?: BindToolsOptions
-  ): <A extends Message.AIMessage>(self: Service<A>) => Service<WithToolCalls<Tools>>
-  <A extends Message.AIMessage, const Tools extends ReadonlyArray<Tool.Any>>(
+  ): <A>(self: Service<A>) => Service<WithToolCalls<Tools>>
+  <A, const Tools extends ReadonlyArray<Tool.Any>>(
     self: Service<A>,
     tools: Tools,
     options?: BindToolsOptions
   ): Service<WithToolCalls<Tools>>
 } = dual(
   (args) => service.isService(args[0]),
-  <A extends Message.AIMessage, const Tools extends ReadonlyArray<Tool.Any>>(
+  <A, const Tools extends ReadonlyArray<Tool.Any>>(
     self: Service<A>,
     toolList: Tools,
     options: BindToolsOptions = {}

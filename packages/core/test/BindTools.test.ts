@@ -123,6 +123,32 @@ describe("ChatModel.bindTools", () => {
     })
   )
 
+  it.effect("a later bindTools decodes with its own tools", () =>
+    Effect.gen(function* () {
+      const model = callingWith({
+        id: "c1",
+        name: "remind",
+        args: { at: "2026-01-02T03:04:05.000Z", text: "tea" }
+      }).pipe(ChatModel.bindTools([weather]), ChatModel.bindTools([remind]))
+      const answer = yield* model.invoke("hi")
+      expect(answer.invalidToolCalls).toEqual([])
+      expect(answer.toolCalls[0]!.args).toMatchObject({ text: "tea" })
+    })
+  )
+
+  it.effect("runTools on a model with other tools bound decodes with the loop's tools", () =>
+    Effect.gen(function* () {
+      const fake = callingWith({ id: "c1", name: "weather", args: { city: "Paris" } })
+      const messages = yield* Stream.runCollect(
+        fake.pipe(ChatModel.bindTools([remind])).runTools("hi", { tools: [weather] })
+      )
+      expect(Chunk.toReadonlyArray(messages)[1]).toMatchObject({
+        status: "success",
+        content: "18°C in Paris"
+      })
+    })
+  )
+
   it.effect("a later bindTools replaces the earlier tools", () =>
     Effect.gen(function* () {
       const fake = FakeChatModel.fromResponses(["ok"])

@@ -37,7 +37,7 @@ describe("withStructuredOutput, jsonMode", () => {
   it.effect("reads JSON inside a Markdown code fence", () =>
     Effect.gen(function* () {
       const model = FakeChatModel.fromResponses([
-        "```json\n" + json({ name: "Ada", age: 36 }) + "\n```"
+        `\`\`\`json\n${json({ name: "Ada", age: 36 })}\n\`\`\``
       ]).pipe(ChatModel.withStructuredOutput(Person, { method: "jsonMode" }))
       expect((yield* model.invoke("hi")).name).toBe("Ada")
     })

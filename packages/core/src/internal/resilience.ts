@@ -72,7 +72,7 @@ const retryStructured = <A>(model: StructuredModel<A>, options: RetryOptions): S
   )
 }
 
-type Retriable = Service<AIMessage> | StructuredModel<unknown>
+type Retriable = Service<unknown> | StructuredModel<unknown>
 
 export const withRetry: {
   (options?: RetryOptions): <Self extends Retriable>(self: Self) => Self
@@ -127,19 +127,19 @@ const fallbackRunner = (candidates: ReadonlyArray<Candidate>, options: FallbackO
 
 export const withFallbacks: {
   (
-    fallbacks: ReadonlyArray<Service>,
+    fallbacks: ReadonlyArray<Service<unknown>>,
     options?: FallbackOptions
-  ): <A extends AIMessage>(self: Service<A>) => Service<A | AIMessage>
-  <A extends AIMessage>(
+  ): <A>(self: Service<A>) => Service<A | AIMessage>
+  <A>(
     self: Service<A>,
-    fallbacks: ReadonlyArray<Service>,
+    fallbacks: ReadonlyArray<Service<unknown>>,
     options?: FallbackOptions
   ): Service<A | AIMessage>
 } = dual(
   (args) => isService(args[0]),
-  <A extends AIMessage>(
+  <A>(
     self: Service<A>,
-    fallbacks: ReadonlyArray<Service>,
+    fallbacks: ReadonlyArray<Service<unknown>>,
     options: FallbackOptions = {}
   ): Service<A | AIMessage> =>
     modify(self, (state) => ({

@@ -152,9 +152,10 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
         responseMetadata: { modelName, ...finished.responseMetadata }
       })
     }
-    for (const binding of bindings)
-      if (binding.transform !== undefined) finished = binding.transform(finished)
-    return finished
+    // only the last transform bound applies: a later bindTools replaces the earlier tools
+    let transform: Binding["transform"]
+    for (const binding of bindings) if (binding.transform !== undefined) transform = binding.transform
+    return transform === undefined ? finished : transform(finished)
   }
 
   const finishResult = (

@@ -68,7 +68,8 @@ export interface State {
 export const isService = (value: unknown): value is Service =>
   typeof value === "object" && value !== null && TypeId in value
 
-export const stateOf = (model: Service): State => (model as unknown as { readonly [StateId]: State })[StateId]
+export const stateOf = (model: Service<unknown>): State =>
+  (model as unknown as { readonly [StateId]: State })[StateId]
 
 const noOptions: CallOptions = {}
 const defaultConcurrency = 8
@@ -382,4 +383,5 @@ export const make = (impl: Impl): Service => {
 }
 
 /** A new service from a model with its state changed. */
-export const modify = (model: Service, f: (state: State) => State): Service => build(f(stateOf(model)))
+export const modify = (model: Service<unknown>, f: (state: State) => State): Service =>
+  build(f(stateOf(model)))
