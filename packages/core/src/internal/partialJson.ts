@@ -82,6 +82,8 @@ interface ObjectFrame {
   readonly object: Record<string, unknown>
   /** The key whose value is being read, once the key is complete. */
   key: string | undefined
+  /** Members set so far (the cost of copying this object into a snapshot). */
+  members: number
 }
 
 type Frame = ArrayFrame | ObjectFrame
@@ -141,6 +143,12 @@ export interface IncrementalParser {
   readonly value: unknown
   /** The whole text pushed so far. */
   readonly text: string
+  /**
+   * What reading `value` now would cost (members of the open containers to copy; 0 when
+   * the cached snapshot is still current), so a caller can read it only when the text
+   * that arrived since pays for it, and stay linear overall.
+   */
+  readonly snapshotCost: number
   /** True when the text so far is a complete JSON document (`JSON.parse` would accept it). */
   readonly complete: boolean
   /** Why the text is not JSON, or `undefined` while it is a valid prefix. */
@@ -190,6 +198,13 @@ class Parser implements IncrementalParser {
     return this.state === State.Number && this.numberEnds()
   }
 
+  get snapshotCost(): number {
+    if (!this.dirty) return 0
+    let cost = 1
+    for (const frame of this.stack) cost += frame.items === undefined ? frame.members : frame.items.length
+    return cost
+  }
+
   get value(): unknown {
     if (this.dirty) {
       this.cache = this.snapshot()
@@ -227,6 +242,7 @@ class Parser implements IncrementalParser {
     } else {
       setMember(top.object, top.key!, value)
       top.key = undefined
+      top.members++
     }
   }
 
@@ -252,7 +268,7 @@ class Parser implements IncrementalParser {
       this.stack.push({ items: [], object: undefined })
       this.state = State.ArrayFirst
     } else if (c === 123) {
-      this.stack.push({ items: undefined, object: {}, key: undefined })
+      this.stack.push({ items: undefined, object: {}, key: undefined, members: 0 })
       this.state = State.ObjectFirst
     } else if (c === 45 || isDigit(c)) {
       this.state = State.Number

@@ -255,6 +255,9 @@ const sameValue = (left: unknown, right: unknown): boolean => {
   )
 }
 
+/** How many members a snapshot may copy per character received since the last one. */
+const snapshotBudget = 8
+
 const streamParts = <A>(
   state: State<A>,
   input: ChatInput,
@@ -267,6 +270,9 @@ const streamParts = <A>(
     let started = false
     let lead = ""
     let previous: unknown
+    // snapshots copy the open containers: one is taken only when the characters that
+    // arrived since the last one pay for it, so the whole stream stays linear
+    let credit = 0
     const partials = Stream.mapChunks(state.model.stream(input, options), (chunk): Chunk.Chunk<Part<A>> => {
       for (const item of chunk) {
         merged = concat(merged, item)
@@ -287,8 +293,13 @@ const streamParts = <A>(
           started = true
           lead = ""
         }
-        if (!parser.complete) parser.push(delta)
+        if (!parser.complete) {
+          parser.push(delta)
+          credit += delta.length
+        }
       }
+      if (parser.snapshotCost > snapshotBudget * credit) return Chunk.empty()
+      credit = 0
       const value = parser.value
       if (value === undefined || sameValue(value, previous)) return Chunk.empty()
       previous = value
