@@ -3,23 +3,36 @@
  * layer to an Effect program, streams a reply to the terminal chunk by chunk, runs a
  * batch of prompts, and prints the token usage.
  *
- * The model comes from `selectModel`, which reads the environment. No provider package
- * exists yet, so today it always picks the built-in offline model (a fake model that
- * needs no key and no network); providers will be chosen here from their usual
- * environment variables (`OPENAI_API_KEY`, …) once they arrive.
+ * The model comes from `selectModel`, which reads the environment:
  *
- * Importing this module runs nothing: `program` and `selectModel` are exported for the
- * tests, and the program runs only when this file is the entry point.
+ * - `EFFECT_CHAT_MODEL=provider:model` (for example `openai:gpt-4.1-mini`, or
+ *   `openai-responses:o4-mini`) picks any registered provider through
+ *   `ChatModel.fromString`; the provider reads the rest of its configuration from its
+ *   usual variables (`OPENAI_API_KEY`, `OPENAI_BASE_URL` for a compatible server such
+ *   as vLLM or Ollama's `/v1`, …);
+ * - otherwise `OPENAI_API_KEY` alone picks OpenAI's Chat Completions (`OPENAI_MODEL`,
+ *   default `gpt-4.1-mini`);
+ * - otherwise the built-in offline model (a fake model that needs no key and no network).
+ *
+ * Importing this module runs nothing but the providers' registration: `program` and
+ * `selectModel` are exported for the tests, and the program runs only when this file is
+ * the entry point.
  */
 import { realpathSync } from "node:fs"
 import { pathToFileURL } from "node:url"
+import { FetchHttpClient } from "@effect/platform"
 import { type ChatError, ChatModel, Message } from "@effect-chat/core"
+import { OpenAiChatModel } from "@effect-chat/openai"
 import { FakeChatModel } from "@effect-chat/testing"
-import { Cause, Effect, Exit, type Layer, Stream } from "effect"
+import { Cause, type ConfigError, ConfigProvider, Effect, Exit, Layer, Stream } from "effect"
 
-/** A model layer chosen from the environment, with a one-line description of it. */
+/**
+ * A model layer chosen from the environment, with a one-line description of it. Building
+ * the layer of a real provider fails when its configuration does (an unknown provider in
+ * `EFFECT_CHAT_MODEL`, an invalid variable).
+ */
 export interface ModelChoice {
-  readonly layer: Layer.Layer<ChatModel.ChatModel>
+  readonly layer: Layer.Layer<ChatModel.ChatModel, ChatError.InvalidInputError | ConfigError.ConfigError>
   readonly description: string
 }
 
@@ -48,18 +61,71 @@ export const offlineModel = (): ModelChoice => ({
 })
 
 /**
- * Picks the model from the environment. Provider packages arrive in a later step; each
- * will add a line here (for example `if (env.OPENAI_API_KEY) return openAi(env)`). Until
- * then every environment gets the offline model.
+ * The environment variable naming a model as `provider:model`.
+ *
+ * @example
+ * ```ts
+ * import { modelVariable, selectModel } from "./quickstart.js"
+ *
+ * const choice = selectModel({ [modelVariable]: "openai:gpt-4.1" })
+ * ```
+ */
+export const modelVariable = "EFFECT_CHAT_MODEL"
+
+/** A variable's value, `undefined` when it is unset or blank. */
+const read = (env: Readonly<Record<string, string | undefined>>, name: string): string | undefined => {
+  const value = env[name]?.trim()
+  return value === undefined || value === "" ? undefined : value
+}
+
+/**
+ * A real provider's model for a `provider:model` spec, over `fetch`, configured from
+ * `env` (not from whatever `process.env` holds, so the choice and the configuration
+ * always agree).
+ */
+const providerModel = (
+  spec: string,
+  env: Readonly<Record<string, string | undefined>>,
+  description: string
+): ModelChoice => {
+  const variables = new Map<string, string>()
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) variables.set(name, value)
+  return {
+    layer: ChatModel.fromString(spec).pipe(
+      Layer.provide(FetchHttpClient.layer),
+      Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(variables)))
+    ),
+    description
+  }
+}
+
+/**
+ * Picks the model from the environment: `EFFECT_CHAT_MODEL=provider:model` (any
+ * provider registered with `ChatModel.registerProvider`), else OpenAI when
+ * `OPENAI_API_KEY` is set, else the offline model. Choosing builds nothing and calls
+ * nothing: the provider is reached only when the program runs.
  *
  * @example
  * ```ts
  * import { selectModel } from "./quickstart.js"
  *
  * const { layer, description } = selectModel(process.env)
+ * selectModel({ EFFECT_CHAT_MODEL: "openai:gpt-4.1" }).description // "Using openai:gpt-4.1 (from EFFECT_CHAT_MODEL)."
  * ```
  */
-export const selectModel = (_env: Readonly<Record<string, string | undefined>>): ModelChoice => offlineModel()
+export const selectModel = (env: Readonly<Record<string, string | undefined>>): ModelChoice => {
+  const spec = read(env, modelVariable)
+  if (spec !== undefined) return providerModel(spec, env, `Using ${spec} (from ${modelVariable}).`)
+  if (read(env, "OPENAI_API_KEY") !== undefined) {
+    const model = read(env, "OPENAI_MODEL") ?? OpenAiChatModel.defaultModel
+    return providerModel(
+      `openai:${model}`,
+      env,
+      `Using OpenAI ${model} (OPENAI_API_KEY is set; ${modelVariable}=provider:model picks another model).`
+    )
+  }
+  return offlineModel()
+}
 
 /** Writes text to the terminal without a newline. */
 const write = (text: string): Effect.Effect<void> =>

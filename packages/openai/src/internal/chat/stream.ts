@@ -1,0 +1,248 @@
+/**
+ * Stream conversion: the server-sent events of a `stream: true` request
+ * (`CreateChatCompletionStreamResponse` chunks, then `data: [DONE]`) into
+ * `AIMessageChunk`s, whole Stream chunks at a time, with structural checks only.
+ *
+ * - Choice 0 is streamed (with `n` > 1 the other choices are left out): text, tool-call
+ *   deltas (`index`, `id`, `name`, `args`), refusal deltas (`additionalKwargs.refusal`),
+ *   reasoning deltas of compatible servers (reasoning blocks), logprobs, finish reason.
+ * - Usage: servers report it on one chunk (OpenAI's choice-less chunk before `[DONE]`),
+ *   on the finish chunk, or cumulatively on every chunk (vLLM's continuous usage). The
+ *   latest report is kept and put on the final chunk only, marked `last: true`: exactly
+ *   one chunk carries usage, the same numbers as a non-streaming call.
+ * - The end: `[DONE]` ends the stream; a body that ends without `[DONE]` is fine after a
+ *   finish reason and a `TransportError` without one. An error event or an `error`
+ *   object in a chunk fails the stream with its typed error; data that does not parse
+ *   is a `MalformedResponseError`.
+ *
+ * @internal
+ */
+import { ChatError, Message, Provider } from "@effect-chat/core"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import type { CompatProfile } from "../compat.js"
+import { reasoningOf, responseMetadataOf, toFinishReason, usageOf } from "./response.js"
+import { doneMarker, isRecord, type Json, num, rec, str } from "./wire.js"
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+type Out = Message.AIMessageChunk
+type ToolCallPiece = Writable<Omit<Message.ToolCallChunk, "index">> & { index?: number | string }
+
+const toolCallPieces = (calls: ReadonlyArray<unknown>): Array<ToolCallPiece> => {
+  const pieces: Array<ToolCallPiece> = []
+  for (const call of calls) {
+    if (!isRecord(call)) continue
+    const piece: ToolCallPiece = {}
+    const index = call.index
+    if (typeof index === "number" || typeof index === "string") piece.index = index
+    const id = str(call, "id")
+    if (id !== undefined && id !== "") piece.id = id
+    const fn = rec(call, "function")
+    if (fn !== undefined) {
+      const name = str(fn, "name")
+      const args = str(fn, "arguments")
+      if (name !== undefined && name !== "") piece.name = name
+      if (args !== undefined) piece.args = args
+    }
+    pieces.push(piece)
+  }
+  return pieces
+}
+
+const isFirstChoice = (choice: Json, position: number): boolean => (num(choice, "index") ?? position) === 0
+
+/** The state of one stream: what has been seen, and what goes on the final chunk. */
+class State {
+  done = false
+  finished = false
+  failure: ChatError.ChatError | undefined
+  emitted = false
+  id: string | undefined
+  usage: Message.UsageMetadata | undefined
+  metadata: Writable<Message.ResponseMetadata> = {}
+
+  constructor(readonly compat: CompatProfile) {}
+
+  fail(error: ChatError.ChatError): void {
+    this.failure = error
+  }
+
+  step(event: Provider.SseEvent, out: Array<Out>): void {
+    const data = event.data
+    if (data === doneMarker) {
+      this.done = true
+      return
+    }
+    if (data.trim() === "") return
+    const parsed = parse(data, this.compat.name)
+    if (event.event === "error") {
+      const body = Either.getOrElse(parsed, () => data)
+      this.fail(Provider.errorFromBody({ provider: this.compat.name, body }))
+      return
+    }
+    if (Either.isLeft(parsed)) {
+      this.fail(parsed.left)
+      return
+    }
+    const body = parsed.right
+    if (!isRecord(body)) {
+      const message = `${this.compat.name} sent a stream event that is not a JSON object`
+      this.fail(new ChatError.MalformedResponseError({ message, provider: this.compat.name }))
+      return
+    }
+    if (body.error !== undefined && body.error !== null) {
+      this.fail(Provider.errorFromBody({ provider: this.compat.name, body }))
+      return
+    }
+    const usage = usageOf(body, this.compat)
+    if (usage !== undefined) this.usage = usage
+    if (this.id === undefined) {
+      const meta = responseMetadataOf(body)
+      this.id = meta.id
+      if (meta.modelName !== undefined) this.metadata.modelName = meta.modelName
+      if (meta.id !== undefined) this.metadata.id = meta.id
+    }
+    const fingerprint = str(body, "system_fingerprint")
+    const tier = str(body, "service_tier")
+    if (fingerprint !== undefined) this.metadata.systemFingerprint = fingerprint
+    if (tier !== undefined) this.metadata.serviceTier = tier
+    const choices = body.choices
+    if (!Array.isArray(choices)) return
+    for (let position = 0; position < choices.length; position++) {
+      const choice: unknown = choices[position]
+      if (isRecord(choice) && isFirstChoice(choice, position)) this.choice(choice, out)
+    }
+  }
+
+  choice(choice: Json, out: Array<Out>): void {
+    const delta = rec(choice, "delta") ?? {}
+    const text = str(delta, "content") ?? ""
+    const reasoning = reasoningOf(delta, this.compat)
+    const refusal = str(delta, "refusal")
+    const calls = Array.isArray(delta.tool_calls) ? toolCallPieces(delta.tool_calls) : undefined
+    const raw = str(choice, "finish_reason")
+    const logprobs = isRecord(choice.logprobs) ? choice.logprobs : undefined
+    const hasRefusal = refusal !== undefined && refusal !== ""
+    const hasCalls = calls !== undefined && calls.length > 0
+    if (
+      text === "" &&
+      reasoning === undefined &&
+      !hasRefusal &&
+      !hasCalls &&
+      raw === undefined &&
+      logprobs === undefined
+    ) {
+      return
+    }
+    const fields: Writable<Message.ChunkFields> = {
+      content:
+        reasoning === undefined
+          ? text
+          : text === ""
+            ? [{ type: "reasoning", reasoning, index: 0 }]
+            : [
+                { type: "reasoning", reasoning, index: 0 },
+                { type: "text", text }
+              ]
+    }
+    if (this.id !== undefined) fields.id = this.id
+    const metadata: Writable<Message.ResponseMetadata> = {}
+    if (!this.emitted) {
+      this.emitted = true
+      if (this.metadata.modelName !== undefined) metadata.modelName = this.metadata.modelName
+      if (this.metadata.id !== undefined) metadata.id = this.metadata.id
+    }
+    if (raw !== undefined) {
+      this.finished = true
+      metadata.finishReason = toFinishReason(raw)
+      metadata.rawFinishReason = raw
+    }
+    if (logprobs !== undefined) metadata.logprobs = logprobs
+    fields.responseMetadata = metadata
+    if (hasRefusal) fields.additionalKwargs = { refusal }
+    if (hasCalls) fields.toolCallChunks = calls
+    out.push(Message.chunk(fields))
+  }
+
+  /** The final chunk (usage, fingerprint, tier; `last: true`), or the failure of a cut-off stream. */
+  end(): Either.Either<Message.AIMessageChunk, ChatError.ChatError> {
+    if (!this.done && !this.finished) {
+      return Either.left(
+        new ChatError.TransportError({
+          message: `${this.compat.name} stream ended before [DONE] or a finish reason`,
+          provider: this.compat.name
+        })
+      )
+    }
+    const metadata: Writable<Message.ResponseMetadata> = {}
+    if (!this.emitted) {
+      if (this.metadata.modelName !== undefined) metadata.modelName = this.metadata.modelName
+      if (this.metadata.id !== undefined) metadata.id = this.metadata.id
+    }
+    if (this.metadata.systemFingerprint !== undefined)
+      metadata.systemFingerprint = this.metadata.systemFingerprint
+    if (this.metadata.serviceTier !== undefined) metadata.serviceTier = this.metadata.serviceTier
+    const fields: Writable<Message.ChunkFields> = { content: "", responseMetadata: metadata, last: true }
+    if (this.id !== undefined) fields.id = this.id
+    if (this.usage !== undefined) fields.usageMetadata = this.usage
+    return Either.right(Message.chunk(fields))
+  }
+}
+
+/** `JSON.parse` on the hot path; the typed error (built by `Provider.parseJson`) only when it fails. */
+const parse = (data: string, provider: string): Either.Either<unknown, ChatError.MalformedResponseError> => {
+  try {
+    return Either.right(JSON.parse(data))
+  } catch {
+    return Provider.parseJson(data, provider)
+  }
+}
+
+const emit = (out: Array<Out>) => Channel.write(Chunk.unsafeFromArray(out))
+
+/**
+ * The message chunks of a Chat Completions event stream: one pass over each Stream chunk
+ * of events (no effect per event), ending at `[DONE]` (which closes the request) and
+ * failing after the chunks that came before a failure.
+ */
+export const toChunks = <E>(
+  events: Stream.Stream<Provider.SseEvent, E>,
+  compat: CompatProfile
+): Stream.Stream<Message.AIMessageChunk, E | ChatError.ChatError> =>
+  Stream.pipeThroughChannel(
+    events,
+    Channel.suspend(() => {
+      const state = new State(compat)
+      const failWith = (out: Array<Out>, error: ChatError.ChatError) =>
+        out.length === 0 ? Channel.fail(error) : Channel.zipRight(emit(out), Channel.fail(error))
+      const finish = (out: Array<Out>) => {
+        const last = state.end()
+        if (Either.isLeft(last)) return failWith(out, last.left)
+        out.push(last.right)
+        return emit(out)
+      }
+      const loop: Channel.Channel<
+        Chunk.Chunk<Out>,
+        Chunk.Chunk<Provider.SseEvent>,
+        E | ChatError.ChatError,
+        E,
+        unknown,
+        unknown
+      > = Channel.readWithCause({
+        onInput: (input: Chunk.Chunk<Provider.SseEvent>) => {
+          const out: Array<Out> = []
+          for (const event of input) {
+            state.step(event, out)
+            if (state.failure !== undefined) return failWith(out, state.failure)
+            if (state.done) return finish(out)
+          }
+          return out.length === 0 ? loop : Channel.zipRight(emit(out), loop)
+        },
+        onFailure: Channel.failCause,
+        onDone: () => finish([])
+      })
+      return loop
+    })
+  )
