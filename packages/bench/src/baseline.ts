@@ -1,0 +1,73 @@
+/**
+ * The floors every row is compared with: a plain async function (invoke), an
+ * async generator (stream), and `Effect.runPromise(Effect.succeed(x))`, the least
+ * any Promise API over Effect can cost.
+ */
+import { Effect } from "effect"
+import { type Case, describeReply, describeStream, PROMPT, REPLY } from "./measure.js"
+
+interface Reply {
+  readonly content: string
+}
+
+const plainInvoke = async (_input: string): Promise<Reply> => ({ content: REPLY })
+
+/** A plain async function and `Effect.runPromise(Effect.succeed(x))`. */
+export const invokeCases = (): ReadonlyArray<Case> => [
+  {
+    section: "invoke",
+    library: "baseline",
+    variant: 'plain async function, `await f("hi")`',
+    baseline: true,
+    opsPerIteration: 1,
+    run: async (iterations) => {
+      for (let i = 0; i < iterations; i++) await plainInvoke(PROMPT)
+    },
+    verify: async () => describeReply((await plainInvoke(PROMPT)).content),
+    expected: describeReply(REPLY)
+  },
+  {
+    section: "invoke",
+    library: "effect",
+    variant: "`Effect.runPromise(Effect.succeed(x))`",
+    opsPerIteration: 1,
+    run: async (iterations) => {
+      for (let i = 0; i < iterations; i++) await Effect.runPromise(Effect.succeed<Reply>({ content: REPLY }))
+    },
+    verify: async () =>
+      describeReply((await Effect.runPromise(Effect.succeed<Reply>({ content: REPLY }))).content),
+    expected: describeReply(REPLY)
+  }
+]
+
+async function* plainStream(chunks: number): AsyncGenerator<Reply> {
+  for (let i = 0; i < chunks; i++) yield { content: "x" }
+}
+
+/** `for await` over an async generator yielding `chunks` objects. */
+export const streamCases = (chunks: number): ReadonlyArray<Case> => [
+  {
+    section: "stream",
+    library: "baseline",
+    variant: "async generator, `for await`",
+    baseline: true,
+    opsPerIteration: chunks,
+    run: async (iterations) => {
+      for (let i = 0; i < iterations; i++) {
+        for await (const _ of plainStream(chunks)) {
+          // consume
+        }
+      }
+    },
+    verify: async () => {
+      let count = 0
+      let chars = 0
+      for await (const chunk of plainStream(chunks)) {
+        if (chunk.content.length > 0) count++
+        chars += chunk.content.length
+      }
+      return describeStream(count, chars)
+    },
+    expected: describeStream(chunks, chunks)
+  }
+]

@@ -1,0 +1,102 @@
+/**
+ * Ours (`@effect-chat/core`): a model from `ChatModel.make` with a trivial
+ * `generate` and a `stream` that emits its chunks as large Stream chunks.
+ * Measured with tracing on (the default: a span per call on Effect's built-in
+ * tracer) and off (`Effect.withTracerEnabled(false)`), through `Effect.runPromise`
+ * per call and as N calls inside one Effect (the number an Effect program sees).
+ */
+import { ChatModel, Message } from "@effect-chat/core"
+import { Chunk, Effect, Stream } from "effect"
+import { type Case, describeReply, describeStream, PROMPT, REPLY } from "./measure.js"
+
+/** How the fake provider hands its message chunks to `ChatModel.make`. */
+type Chunking = "one Stream chunk" | "one chunk per Stream chunk"
+
+const makeModel = (chunks: number, chunking: Chunking): ChatModel.Service =>
+  ChatModel.make({
+    llmType: "bench",
+    identifyingParams: {},
+    generate: () => Effect.succeed({ generations: [{ message: Message.ai(REPLY) }] }),
+    stream: () =>
+      Stream.suspend(() => {
+        const all = Stream.fromChunk(
+          Chunk.unsafeFromArray(Array.from({ length: chunks }, () => Message.chunk({ content: "x" })))
+        )
+        return chunking === "one Stream chunk" ? all : Stream.rechunk(all, 1)
+      })
+  })
+
+const tracing = (enabled: boolean) => Effect.withTracerEnabled(enabled)
+
+const invokeCase = (model: ChatModel.Service, traced: boolean, inOneEffect: boolean): Case => ({
+  section: "invoke",
+  library: `effect-chat (ours), tracing ${traced ? "on" : "off"}`,
+  variant: inOneEffect
+    ? "`model.invoke`, N calls inside one Effect"
+    : "`model.invoke`, `Effect.runPromise` per call",
+  opsPerIteration: 1,
+  run: inOneEffect
+    ? (iterations) => {
+        let i = 0
+        return Effect.runPromise(
+          Effect.whileLoop({
+            while: () => i < iterations,
+            body: () => model.invoke(PROMPT),
+            step: () => {
+              i++
+            }
+          }).pipe(tracing(traced))
+        )
+      }
+    : async (iterations) => {
+        for (let i = 0; i < iterations; i++) await Effect.runPromise(tracing(traced)(model.invoke(PROMPT)))
+      },
+  verify: async () =>
+    describeReply(Message.text(await Effect.runPromise(tracing(traced)(model.invoke(PROMPT))))),
+  expected: describeReply(REPLY)
+})
+
+/** Ours with tracing on and off, per call through a Promise and N calls inside one Effect. */
+export const invokeCases = (): ReadonlyArray<Case> => {
+  const model = makeModel(0, "one Stream chunk")
+  return [
+    invokeCase(model, true, false),
+    invokeCase(model, true, true),
+    invokeCase(model, false, false),
+    invokeCase(model, false, true)
+  ]
+}
+
+/** `Stream.runDrain(model.stream("hi"))`, the provider emitting `chunks` message chunks. */
+export const streamCases = (chunks: number): ReadonlyArray<Case> =>
+  (["one Stream chunk", "one chunk per Stream chunk"] as const).map((chunking): Case => {
+    const model = makeModel(chunks, chunking)
+    return {
+      section: "stream",
+      library: "effect-chat (ours)",
+      variant: `\`Stream.runDrain(model.stream)\`, provider emits ${chunking === "one Stream chunk" ? "all chunks as one Stream chunk" : "one message chunk per Stream chunk"}`,
+      opsPerIteration: chunks,
+      run: async (iterations) => {
+        for (let i = 0; i < iterations; i++) await Effect.runPromise(Stream.runDrain(model.stream(PROMPT)))
+      },
+      verify: async () => {
+        // Not `Stream.runFold`: Effect 3.22's `Sink.fold` recurses once per element
+        // and overflows the call stack on a Stream chunk of about 10,000 elements.
+        let count = 0
+        let chars = 0
+        await Effect.runPromise(
+          Stream.runForEachChunk(model.stream(PROMPT), (chunks) =>
+            Effect.sync(() => {
+              for (const chunk of chunks) {
+                const text = Message.text(chunk)
+                if (text.length > 0) count++
+                chars += text.length
+              }
+            })
+          )
+        )
+        return describeStream(count, chars)
+      },
+      expected: describeStream(chunks, chunks)
+    }
+  })
