@@ -124,6 +124,13 @@ export const selectModel = (env: Readonly<Record<string, string | undefined>>): 
       `Using OpenAI ${model} (OPENAI_API_KEY is set; ${modelVariable}=provider:model picks another model).`
     )
   }
+  const baseUrl = read(env, "OPENAI_BASE_URL")
+  if (baseUrl !== undefined) {
+    // a keyless OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio): its model
+    // from OPENAI_MODEL, else the server family's usual default
+    const model = read(env, "OPENAI_MODEL") ?? OpenAiChatModel.defaultModel
+    return providerModel(`openai:${model}`, env, `Using ${model} on ${baseUrl} (OPENAI_BASE_URL is set).`)
+  }
   return offlineModel()
 }
 

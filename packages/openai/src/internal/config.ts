@@ -100,7 +100,7 @@ export const resolve = <A extends CommonConfig>(
     baseUrl: optionalString(env.baseUrl),
     organization: optionalString(env.organization),
     project: optionalString(env.project),
-    model: Config.withDefault(Config.string(env.model), defaultModel)
+    model: Config.map(optionalString(env.model), (model) => model ?? defaultModel)
   }
   if (input !== undefined) {
     for (const [key, value] of Object.entries(input)) {
