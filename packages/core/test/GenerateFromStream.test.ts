@@ -67,3 +67,14 @@ describe("generate from stream", () => {
     }
   )
 })
+
+describe("generate from a large stream", () => {
+  it.effect("merges 50,000 chunks emitted as one Stream chunk without overflowing the stack", () =>
+    Effect.gen(function* () {
+      const chunks = Array.from({ length: 50_000 }, () => Message.chunk({ content: "x" }))
+      const model = ChatModel.make({ llmType: "big", stream: () => Stream.fromIterable(chunks) })
+      const answer = yield* model.invoke("hi")
+      expect(Message.text(answer).length).toBe(50_000)
+    })
+  )
+})

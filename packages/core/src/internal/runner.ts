@@ -133,6 +133,22 @@ export const timeoutStream = (
         hasContent
       )
 
+/**
+ * Merges a whole stream into one chunk, a Stream chunk at a time (`Stream.runFold`
+ * recurses once per element and overflows the stack on large Stream chunks).
+ */
+const mergeAll = (
+  stream: Stream.Stream<AIMessageChunk, ChatError>
+): Effect.Effect<AIMessageChunk, ChatError> =>
+  Effect.suspend(() => {
+    let merged = makeChunkUnchecked({ content: "" })
+    const mergeChunk = (chunk: Chunk.Chunk<AIMessageChunk>) =>
+      Effect.sync(() => {
+        for (const item of chunk) merged = concat(merged, item)
+      })
+    return Effect.map(Stream.runForEachChunk(stream, mergeChunk), () => merged)
+  })
+
 /** Whether streaming must fall back to one chunk from `generate` for this request. */
 const streamsFromGenerate = (impl: Impl, request: ChatRequest): boolean =>
   impl.stream === undefined ||
@@ -182,17 +198,10 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
     implGenerate !== undefined
       ? Effect.map(implGenerate(request), normalizeResult)
       : implStream !== undefined
-        ? Effect.map(
-            Stream.runFold(
-              truncateStream(implStream(request), request.stop),
-              makeChunkUnchecked({ content: "" }),
-              concat
-            ),
-            (merged): ChatResult => {
-              const message = toMessage(merged)
-              return { generations: [{ message, text: contentText(message.content) }] }
-            }
-          )
+        ? Effect.map(mergeAll(truncateStream(implStream(request), request.stop)), (merged): ChatResult => {
+            const message = toMessage(merged)
+            return { generations: [{ message, text: contentText(message.content) }] }
+          })
         : Effect.die("ChatModel.make needs generate or stream")
 
   const stampChunks = (stream: Stream.Stream<AIMessageChunk, ChatError>, request: ChatRequest) =>
