@@ -23,262 +23,85 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
-import type { Pipeable } from "effect/Pipeable"
-import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type { ChatError, InvalidInputError, StructuredOutputError } from "./ChatError.js"
+import type { ChatError, InvalidInputError } from "./ChatError.js"
+import type {
+  BatchOptions,
+  BindToolsOptions,
+  Callbacks,
+  CallOptions,
+  ChatModelEvent,
+  FallbackOptions,
+  Impl,
+  LLMResult,
+  RetryOptions,
+  RunToolsOptions,
+  Service,
+  WithToolCalls
+} from "./internal/protocol.js"
 import * as registry from "./internal/registry.js"
 import * as resilience from "./internal/resilience.js"
 import * as service from "./internal/service.js"
 import * as structured from "./internal/structured.js"
 import * as tools from "./internal/tools.js"
 import type * as Message from "./Message.js"
-import type { ModelProfile } from "./ModelProfile.js"
 import type { PromptValue } from "./PromptValue.js"
 import type * as StructuredOutput from "./StructuredOutput.js"
 import type * as Tool from "./Tool.js"
 
-// ---------------------------------------------------------------------------
-// the protocol a provider implements
-// ---------------------------------------------------------------------------
-
-/**
- * A tool as a provider sees it: its name, description and JSON Schema parameters.
- *
- * @since 0.1.0
- */
-export interface ToolDefinition {
-  readonly name: string
-  readonly description: string
-  readonly parameters: Record<string, unknown>
-  readonly strict?: boolean
-}
-
-/**
- * Which tool the model must call: `"auto"` (it decides), `"any"` (some tool), `"none"`,
- * or a tool's name.
- *
- * @since 0.1.0
- */
-export type ToolChoice = "auto" | "any" | "none" | (string & {})
-
-/**
- * The requested shape of the answer: any JSON object, or JSON matching a schema.
- *
- * @since 0.1.0
- */
-export type ResponseFormat =
-  | { readonly type: "json" }
-  | {
-      readonly type: "jsonSchema"
-      readonly name: string
-      readonly schema: Record<string, unknown>
-      readonly strict: boolean
-      readonly description?: string
-    }
-
-/**
- * One request as a provider receives it: the normalized messages, plus everything bound
- * to the model and given with the call.
- *
- * @since 0.1.0
- */
-export interface ChatRequest {
-  readonly messages: ReadonlyArray<Message.Message>
-  readonly stop?: ReadonlyArray<string>
-  readonly tools: ReadonlyArray<ToolDefinition>
-  readonly toolChoice?: ToolChoice
-  readonly parallelToolCalls?: boolean
-  readonly responseFormat?: ResponseFormat
-  readonly providerOptions: Readonly<Record<string, unknown>>
-  readonly runId: string
-  readonly tags: ReadonlyArray<string>
-  readonly metadata: Readonly<Record<string, unknown>>
-}
-
-/**
- * One generated answer.
- *
- * @since 0.1.0
- */
-export interface ChatGeneration {
-  readonly message: Message.AIMessage
-  /** The text of the message. */
-  readonly text: string
-  readonly generationInfo?: Readonly<Record<string, unknown>>
-}
-
-/**
- * The answers to one conversation (several with `n` > 1).
- *
- * @since 0.1.0
- */
-export interface ChatResult {
-  readonly generations: readonly [ChatGeneration, ...Array<ChatGeneration>]
-  readonly llmOutput?: Readonly<Record<string, unknown>>
-}
-
-/**
- * What a provider's `generate` may return: plain objects of the right shape are fine
- * (`text` is derived from the message when absent).
- *
- * @since 0.1.0
- */
-export interface ChatResultInput {
-  readonly generations: readonly [GenerationInput, ...Array<GenerationInput>]
-  readonly llmOutput?: Readonly<Record<string, unknown>>
-}
-
-/**
- * A generation as a provider may return it.
- *
- * @since 0.1.0
- */
-export interface GenerationInput {
-  readonly message: Message.AIMessage | Message.AIFields
-  readonly text?: string
-  readonly generationInfo?: Readonly<Record<string, unknown>>
-}
-
-/**
- * The results of `generate`: one list of generations per conversation, summed usage,
- * and one run per conversation.
- *
- * @since 0.1.0
- */
-export interface LLMResult {
-  readonly generations: ReadonlyArray<ReadonlyArray<ChatGeneration>>
-  readonly llmOutput?: {
-    readonly tokenUsage?: Message.UsageMetadata
-    readonly modelName?: string
-  }
-  readonly run: ReadonlyArray<{ readonly runId: string }>
-}
-
-/**
- * When streaming is turned off: always, or only for requests with tools.
- *
- * @since 0.1.0
- */
-export type DisableStreaming = boolean | "toolCalling"
-
-interface ImplBase {
-  /** A short name of the implementation (LangChain's `_llm_type`), e.g. `"openai-chat"`. */
-  readonly llmType: string
-  /** The parameters that identify the model (model name, temperature, …). */
-  readonly identifyingParams?: Readonly<Record<string, unknown>>
-  /** What the model can do; conservative defaults for what is left out. */
-  readonly profile?: Partial<ModelProfile>
-  /** Turn streaming off (stream falls back to one chunk from `generate`). */
-  readonly disableStreaming?: DisableStreaming
-}
-
-/**
- * The protocol a provider writes (LangChain's `_generate`, `_stream`, `_llm_type`,
- * `_identifying_params`): `generate`, `stream`, or both.
- *
- * @since 0.1.0
- */
-export type Impl =
-  | (ImplBase & {
-      readonly generate: (request: ChatRequest) => Effect.Effect<ChatResultInput, ChatError>
-      readonly stream?: (request: ChatRequest) => Stream.Stream<Message.AIMessageChunk, ChatError>
-    })
-  | (ImplBase & {
-      readonly generate?: (request: ChatRequest) => Effect.Effect<ChatResultInput, ChatError>
-      readonly stream: (request: ChatRequest) => Stream.Stream<Message.AIMessageChunk, ChatError>
-    })
-
-// ---------------------------------------------------------------------------
-// calls
-// ---------------------------------------------------------------------------
-
-/**
- * Facts about one run, given to every callback.
- *
- * @since 0.1.0
- */
-export interface RunInfo {
-  readonly runId: string
-  readonly runName: string
-  readonly llmType: string
-  readonly tags: ReadonlyArray<string>
-  readonly metadata: Readonly<Record<string, unknown>>
-}
-
-/**
- * Callbacks of a run (LangChain's callback handlers, as effects). A failing callback is
- * logged and never fails the call. `onToken` runs before its chunk is emitted.
- *
- * @since 0.1.0
- */
-export interface Callbacks {
-  readonly onStart?: (
-    event: RunInfo & { readonly messages: ReadonlyArray<Message.Message> }
-  ) => Effect.Effect<void, unknown>
-  readonly onToken?: (
-    event: RunInfo & { readonly token: string; readonly chunk: Message.AIMessageChunk }
-  ) => Effect.Effect<void, unknown>
-  readonly onEnd?: (event: RunInfo & { readonly result: ChatResult }) => Effect.Effect<void, unknown>
-  readonly onError?: (event: RunInfo & { readonly error: ChatError }) => Effect.Effect<void, unknown>
-}
-
-/**
- * Options of one call.
- *
- * @since 0.1.0
- */
-export interface CallOptions {
-  /** Stop sequences (replace the bound ones). */
-  readonly stop?: ReadonlyArray<string>
-  readonly tags?: ReadonlyArray<string>
-  readonly metadata?: Readonly<Record<string, unknown>>
-  readonly runName?: string
-  /** The run's id (a UUID is made when absent); message ids default to `run-<runId>`. */
-  readonly runId?: string
-  /** Per attempt: the whole call for `invoke`, the wait for the first chunk for `stream`. */
-  readonly timeout?: Duration.DurationInput
-  readonly callbacks?: Callbacks | ReadonlyArray<Callbacks>
-  /** Passed through to the provider (LangChain's `**kwargs`). */
-  readonly providerOptions?: Readonly<Record<string, unknown>>
-}
-
-/**
- * Options of `batch`, `batchAsCompleted` and `generate`.
- *
- * @since 0.1.0
- */
-export interface BatchOptions extends Omit<CallOptions, "runId"> {
-  /** How many calls run at once (default 8). */
-  readonly concurrency?: number
-}
-
-/**
- * An event of `streamEvents`.
- *
- * @since 0.1.0
- */
-export type ChatModelEvent =
-  | EventOf<"on_chat_model_start", { readonly input: ReadonlyArray<Message.Message> }>
-  | EventOf<"on_chat_model_stream", { readonly chunk: Message.AIMessageChunk }>
-  | EventOf<"on_chat_model_end", { readonly output: Message.AIMessage }>
-
-/** @since 0.1.0 */
-export interface EventOf<Name extends string, Data> {
-  readonly event: Name
-  readonly runId: string
-  readonly parentIds: ReadonlyArray<string>
-  readonly name: string
-  readonly tags: ReadonlyArray<string>
-  readonly metadata: Readonly<Record<string, unknown>>
-  readonly data: Data
-}
+export type {
+  /** @since 0.1.0 */
+  BatchOptions,
+  /** @since 0.1.0 */
+  BindToolsOptions,
+  /** @since 0.1.0 */
+  Callbacks,
+  /** @since 0.1.0 */
+  CallOptions,
+  /** @since 0.1.0 */
+  ChatGeneration,
+  /** @since 0.1.0 */
+  ChatModelEvent,
+  /** @since 0.1.0 */
+  ChatRequest,
+  /** @since 0.1.0 */
+  ChatResult,
+  /** @since 0.1.0 */
+  ChatResultInput,
+  /** @since 0.1.0 */
+  DisableStreaming,
+  /** @since 0.1.0 */
+  EventOf,
+  /** @since 0.1.0 */
+  FallbackOptions,
+  /** @since 0.1.0 */
+  GenerationInput,
+  /** @since 0.1.0 */
+  Impl,
+  /** @since 0.1.0 */
+  LLMResult,
+  /** @since 0.1.0 */
+  ResponseFormat,
+  /** @since 0.1.0 */
+  RetryOptions,
+  /** @since 0.1.0 */
+  RunInfo,
+  /** @since 0.1.0 */
+  RunToolsOptions,
+  /** @since 0.1.0 */
+  Service,
+  /** @since 0.1.0 */
+  ToolChoice,
+  /** @since 0.1.0 */
+  ToolDefinition,
+  /** @since 0.1.0 */
+  WithToolCalls
+} from "./internal/protocol.js"
 
 // ---------------------------------------------------------------------------
 // the service
@@ -288,71 +111,6 @@ export interface EventOf<Name extends string, Data> {
 export const TypeId: typeof service.TypeId = service.TypeId
 /** @since 0.1.0 */
 export type TypeId = typeof TypeId
-
-/**
- * A chat model. `Output` narrows the answers of a model with bound tools.
- *
- * @since 0.1.0
- */
-export interface Service<Output = Message.AIMessage> extends Pipeable {
-  readonly [TypeId]: TypeId
-  readonly llmType: string
-  readonly identifyingParams: Readonly<Record<string, unknown>>
-  readonly profile: ModelProfile
-  /** One call. */
-  invoke(input: Message.ChatInput, options?: CallOptions): Effect.Effect<Output, ChatError>
-  /** The answer as chunks; the final chunk has `last: true`. */
-  stream(input: Message.ChatInput, options?: CallOptions): Stream.Stream<Message.AIMessageChunk, ChatError>
-  /** Several calls, `concurrency` at a time, answers in input order. */
-  batch(
-    inputs: ReadonlyArray<Message.ChatInput>,
-    options: BatchOptions & { readonly returnExceptions: true }
-  ): Effect.Effect<ReadonlyArray<Either.Either<Output, ChatError>>>
-  batch(
-    inputs: ReadonlyArray<Message.ChatInput>,
-    options?: BatchOptions & { readonly returnExceptions?: false }
-  ): Effect.Effect<ReadonlyArray<Output>, ChatError>
-  /** Several calls, each answer with its input's index as soon as it is done. */
-  batchAsCompleted(
-    inputs: ReadonlyArray<Message.ChatInput>,
-    options?: BatchOptions
-  ): Stream.Stream<readonly [index: number, result: Either.Either<Output, ChatError>]>
-  /** Several conversations to an `LLMResult`; all finish before the first error is reported. */
-  generate(
-    conversations: ReadonlyArray<ReadonlyArray<Message.MessageLike>>,
-    options?: BatchOptions
-  ): Effect.Effect<LLMResult, ChatError>
-  /** `generate` from prompt values. */
-  generatePrompt(
-    prompts: ReadonlyArray<PromptValue>,
-    options?: BatchOptions
-  ): Effect.Effect<LLMResult, ChatError>
-  /** The run as events: start, one per chunk, end. */
-  streamEvents(input: Message.ChatInput, options?: CallOptions): Stream.Stream<ChatModelEvent, ChatError>
-  /**
-   * The tool loop: call, run the tool calls, call again, until an answer without tool
-   * calls or `maxSteps` (default 10) model calls; emits each AI message, then its tool
-   * messages.
-   */
-  runTools<const Tools extends ReadonlyArray<Tool.Any>>(
-    input: Message.ChatInput,
-    options: RunToolsOptions<Tools>
-  ): Stream.Stream<Message.Message, ChatError | Tool.ToolError, Tool.Requirements<Tools[number]>>
-}
-
-/**
- * Options of `runTools`: the tools, the most model calls (`maxSteps`, default 10), how
- * tool failures are handled (`failureMode`, default `"return"`: sent back to the model
- * as error tool messages) and how many tool calls run at once (`toolConcurrency`).
- *
- * @since 0.1.0
- */
-export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>> extends CallOptions {
-  readonly tools: Tools
-  readonly maxSteps?: number
-  readonly failureMode?: "return" | "fail"
-  readonly toolConcurrency?: number
-}
 
 /**
  * The tag of the chat model in the context.
@@ -638,20 +396,6 @@ export const streamEvents = (
 // ---------------------------------------------------------------------------
 
 /**
- * Options of `withRetry`.
- *
- * @since 0.1.0
- */
-export interface RetryOptions {
-  /** Retries after the first attempt (default 2; caps a given `schedule` only when set). */
-  readonly maxRetries?: number
-  /** Replaces the default exponential backoff with jitter. */
-  readonly schedule?: Schedule.Schedule<unknown, ChatError | StructuredOutputError>
-  /** Narrows which retryable errors are retried (never widens). */
-  readonly while?: (error: ChatError | StructuredOutputError) => boolean
-}
-
-/**
  * Retries errors whose `retryable` is true, with exponential backoff and jitter (2
  * retries by default), waiting at least the `retryAfter` a provider asked for. A stream
  * is retried only before its first chunk: a caller never sees a token twice. Applies to
@@ -674,16 +418,6 @@ export const withRetry: {
   ): <Self extends Service<unknown> | StructuredOutput.Model<unknown>>(self: Self) => Self
   <Self extends Service<unknown> | StructuredOutput.Model<unknown>>(self: Self, options?: RetryOptions): Self
 } = resilience.withRetry
-
-/**
- * Options of `withFallbacks`.
- *
- * @since 0.1.0
- */
-export interface FallbackOptions {
-  /** Which errors move on to the next model (all by default). */
-  readonly when?: (error: ChatError) => boolean
-}
 
 /**
  * On error, the next model takes the same request (with its own bindings). Streams fall
@@ -713,28 +447,6 @@ export const withFallbacks: {
     options?: FallbackOptions
   ): Service<A | Message.AIMessage>
 } = resilience.withFallbacks
-
-/**
- * Options of `bindTools`: which tool the model must call (`"auto"`, `"any"`, `"none"` or
- * a tool's name), whether it may call several at once, and OpenAI's strict mode.
- *
- * @since 0.1.0
- */
-export interface BindToolsOptions {
-  readonly toolChoice?: ToolChoice
-  readonly parallelToolCalls?: boolean
-  readonly strict?: boolean
-}
-
-/**
- * An answer of a model with bound tools: its tool calls are typed from the tools, a
- * union discriminated by `name` with decoded `args`.
- *
- * @since 0.1.0
- */
-export type WithToolCalls<Tools extends ReadonlyArray<Tool.Any>> = Omit<Message.AIMessage, "toolCalls"> & {
-  readonly toolCalls: ReadonlyArray<Tool.CallOf<Tools>>
-}
 
 /**
  * Binds tools to a model: they reach the provider with every request, and the answers'
