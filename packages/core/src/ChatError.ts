@@ -282,6 +282,17 @@ export const ChatError = Schema.Union(
 )
 
 /**
+ * The type of every error a chat-model call can fail with: a union of the error
+ * classes, discriminated by `_tag`, each with a `message` and a `retryable` flag.
+ *
+ * @example
+ * ```ts
+ * import { ChatError } from "@effect-chat/core"
+ *
+ * const describe = (error: ChatError.ChatError): string =>
+ *   error._tag === "RateLimitError" ? "slow down" : `${error._tag}: ${error.message}`
+ * ```
+ *
  * @since 0.1.0
  */
 export type ChatError = typeof ChatError.Type

@@ -107,9 +107,33 @@ export type {
 // the service
 // ---------------------------------------------------------------------------
 
-/** @since 0.1.0 */
+/**
+ * The brand of chat-model services (the key `isChatModel` looks for).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * ChatModel.TypeId in FakeChatModel.fromResponses(["hi"]) // true
+ * ```
+ *
+ * @since 0.1.0
+ */
 export const TypeId: typeof service.TypeId = service.TypeId
-/** @since 0.1.0 */
+
+/**
+ * The type of the brand of chat-model services.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const brandOf = (model: ChatModel.Service): ChatModel.TypeId => model[ChatModel.TypeId]
+ * ```
+ *
+ * @since 0.1.0
+ */
 export type TypeId = typeof TypeId
 
 /**
@@ -237,7 +261,23 @@ export const layerCallbacks = (
  * @since 0.1.0
  */
 export const CurrentCallbacks: typeof service.CurrentCallbacks = service.CurrentCallbacks
-/** @since 0.1.0 */
+
+/**
+ * The identifier of `CurrentCallbacks` in a context: what a layer of program-wide
+ * callbacks provides.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect, type Layer } from "effect"
+ *
+ * const Logging: Layer.Layer<ChatModel.CurrentCallbacks> = ChatModel.layerCallbacks({
+ *   onStart: ({ runId }) => Effect.log(`run ${runId} started`)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
 export type CurrentCallbacks = service.CurrentCallbacks
 
 // ---------------------------------------------------------------------------
@@ -284,13 +324,19 @@ export const stream = (
   Stream.unwrap(Effect.map(ChatModel, (model) => model.stream(input, options)))
 
 /**
- * `batch` on the model in the context.
+ * `batch` on the model in the context: the answers in input order, failing with the
+ * first error; with `returnExceptions: true`, each answer or error as an `Either`
+ * (never failing).
  *
  * @example
  * ```ts
  * import { ChatModel } from "@effect-chat/core"
+ * import { Effect, Either } from "effect"
  *
  * const replies = ChatModel.batch(["one", "two", "three"], { concurrency: 2 })
+ * const answered = ChatModel.batch(["one", "two"], { returnExceptions: true }).pipe(
+ *   Effect.map((results) => results.filter(Either.isRight).length)
+ * )
  * ```
  *
  * @since 0.1.0

@@ -223,6 +223,18 @@ export const toMessage = (chunk: AIMessageChunk): AIMessage => merge.toMessage(c
  * partial JSON received (repaired: open strings, arrays and objects closed), `complete`
  * whether the arguments are already a whole JSON object.
  *
+ * @example
+ * ```ts
+ * import { Message } from "@effect-chat/core"
+ *
+ * const soFar = Message.chunk({
+ *   content: "",
+ *   toolCallChunks: [{ index: 0, id: "c1", name: "weather", args: "{\"city\": \"Par" }]
+ * })
+ * const calls: ReadonlyArray<Message.PartialToolCall> = Message.partialToolCalls(soFar)
+ * for (const call of calls) if (!call.complete) console.log(`${call.name} so far:`, call.args) // { city: "Par" }
+ * ```
+ *
  * @since 0.1.0
  */
 export interface PartialToolCall {
@@ -273,6 +285,18 @@ export const toChunk = (message: AIMessage): AIMessageChunk => merge.toChunk(mes
  * OpenAI-style `{ role, content, tool_calls?, tool_call_id? }` object, or a string (a
  * human message).
  *
+ * @example
+ * ```ts
+ * import { Message } from "@effect-chat/core"
+ *
+ * const history: ReadonlyArray<Message.MessageLike> = [
+ *   Message.system("Answer briefly."),
+ *   ["user", "What is 2 + 2?"],
+ *   { role: "assistant", content: "4" },
+ *   "And 3 + 3?"
+ * ]
+ * ```
+ *
  * @since 0.1.0
  */
 export type MessageLike =
@@ -283,6 +307,21 @@ export type MessageLike =
 
 /**
  * What a model accepts: a string, a `PromptValue`, or a list of message-like values.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, type Message, PromptValue } from "@effect-chat/core"
+ *
+ * const inputs: ReadonlyArray<Message.ChatInput> = [
+ *   "Hello!",
+ *   PromptValue.fromString("Hello!"),
+ *   [
+ *     ["system", "Answer in French."],
+ *     ["user", "Hello!"]
+ *   ]
+ * ]
+ * const replies = ChatModel.batch(inputs)
+ * ```
  *
  * @since 0.1.0
  */

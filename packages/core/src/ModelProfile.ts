@@ -17,6 +17,14 @@
 /**
  * The capability flags and limits of a model.
  *
+ * @example
+ * ```ts
+ * import { type ChatModel, ModelProfile } from "@effect-chat/core"
+ *
+ * const vision: ModelProfile.ModelProfile = ModelProfile.make({ imageInputs: true, maxInputTokens: 128_000 })
+ * const canSee = (model: ChatModel.Service): boolean => model.profile.imageInputs
+ * ```
+ *
  * @since 0.1.0
  */
 export interface ModelProfile {

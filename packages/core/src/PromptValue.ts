@@ -16,13 +16,48 @@ import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import { contentText } from "./internal/merge.js"
 import { type Message, makeHuman } from "./internal/schema.js"
 
-/** @since 0.1.0 */
+/**
+ * The brand of prompt values (the key `isPromptValue` looks for).
+ *
+ * @example
+ * ```ts
+ * import { PromptValue } from "@effect-chat/core"
+ *
+ * PromptValue.TypeId in PromptValue.fromString("hi") // true
+ * ```
+ *
+ * @since 0.1.0
+ */
 export const TypeId: unique symbol = Symbol.for("@effect-chat/core/PromptValue")
-/** @since 0.1.0 */
+
+/**
+ * The type of the brand of prompt values.
+ *
+ * @example
+ * ```ts
+ * import { PromptValue } from "@effect-chat/core"
+ *
+ * const brandOf = (prompt: PromptValue.PromptValue): PromptValue.TypeId => prompt[PromptValue.TypeId]
+ * ```
+ *
+ * @since 0.1.0
+ */
 export type TypeId = typeof TypeId
 
 /**
  * A prompt: its messages, and its string form.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message, PromptValue } from "@effect-chat/core"
+ *
+ * const prompt: PromptValue.PromptValue = PromptValue.fromMessages([
+ *   Message.system("Answer briefly."),
+ *   Message.human("What is Effect?")
+ * ])
+ * prompt.toMessages().length // 2
+ * const reply = ChatModel.invoke(prompt)
+ * ```
  *
  * @since 0.1.0
  */

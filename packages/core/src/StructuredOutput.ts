@@ -28,9 +28,37 @@ import type { BatchOptions, CallOptions } from "./ChatModel.js"
 import * as internal from "./internal/structured.js"
 import type { AIMessage, ChatInput } from "./Message.js"
 
-/** @since 0.1.0 */
+/**
+ * The brand of structured models (the key `isModel` looks for).
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, StructuredOutput } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Schema } from "effect"
+ *
+ * const model = FakeChatModel.fromResponses(['{"n":1}']).pipe(
+ *   ChatModel.withStructuredOutput(Schema.Struct({ n: Schema.Number }), { method: "jsonMode" })
+ * )
+ * StructuredOutput.TypeId in model // true
+ * ```
+ *
+ * @since 0.1.0
+ */
 export const TypeId: typeof internal.TypeId = internal.TypeId
-/** @since 0.1.0 */
+
+/**
+ * The type of the brand of structured models.
+ *
+ * @example
+ * ```ts
+ * import { StructuredOutput } from "@effect-chat/core"
+ *
+ * const brandOf = (model: StructuredOutput.Model<unknown>): StructuredOutput.TypeId => model[StructuredOutput.TypeId]
+ * ```
+ *
+ * @since 0.1.0
+ */
 export type TypeId = typeof TypeId
 
 /**
@@ -40,12 +68,31 @@ export type TypeId = typeof TypeId
  * profile: `jsonSchema` when it supports structured output, else `functionCalling` when
  * it calls tools, else `jsonMode`.
  *
+ * @example
+ * ```ts
+ * import { ChatModel, type StructuredOutput } from "@effect-chat/core"
+ * import { Schema } from "effect"
+ *
+ * const method: StructuredOutput.Method = "functionCalling"
+ * const extractCity = ChatModel.withStructuredOutput(Schema.Struct({ city: Schema.String }), { method })
+ * ```
+ *
  * @since 0.1.0
  */
 export type Method = "jsonSchema" | "functionCalling" | "jsonMode"
 
 /**
  * Options of `ChatModel.withStructuredOutput`.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, type StructuredOutput } from "@effect-chat/core"
+ * import { Schema } from "effect"
+ *
+ * const Person = Schema.Struct({ name: Schema.String, age: Schema.Number })
+ * const options = { method: "jsonSchema", strict: true, name: "Person" } satisfies StructuredOutput.Options
+ * const asPerson = ChatModel.withStructuredOutput(Person, options)
+ * ```
  *
  * @since 0.1.0
  */
@@ -63,6 +110,24 @@ export interface Options {
  * What `includeRaw: true` returns: the model's message, and the decoded value or the
  * reason it could not be decoded.
  *
+ * @example
+ * ```ts
+ * import { ChatModel, Message, type StructuredOutput } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Option, Schema } from "effect"
+ *
+ * const Person = Schema.Struct({ name: Schema.String })
+ * const model = FakeChatModel.fromResponses(["not JSON"]).pipe(
+ *   ChatModel.withStructuredOutput(Person, { method: "jsonMode", includeRaw: true })
+ * )
+ * const name = Effect.map(model.invoke("Who?"), (result: StructuredOutput.WithRaw<typeof Person.Type>) =>
+ *   Option.match(result.parsed, {
+ *     onNone: () => `no person in: ${Message.text(result.raw)}`,
+ *     onSome: (person) => person.name
+ *   })
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 export interface WithRaw<A> {
@@ -75,6 +140,23 @@ export interface WithRaw<A> {
  * A streamed part: the JSON parsed so far (`Partial`, plain JSON values, not yet
  * decoded), then, last, the decoded value (`Complete`).
  *
+ * @example
+ * ```ts
+ * import { ChatModel, type StructuredOutput } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Book = Schema.Struct({ title: Schema.String, year: Schema.Number })
+ * const model = FakeChatModel.fromResponses(['{"title":"Dune","year":1965}']).pipe(
+ *   ChatModel.withStructuredOutput(Book, { method: "jsonMode" })
+ * )
+ * const printed = model.stream("A classic novel?").pipe(
+ *   Stream.runForEach((part: StructuredOutput.Part<typeof Book.Type>) =>
+ *     part._tag === "Partial" ? Effect.log("so far", part.value) : Effect.log("done:", part.value.title)
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 export type Part<A> =
@@ -83,6 +165,20 @@ export type Part<A> =
 
 /**
  * A model that answers with values of type `A`.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, type StructuredOutput } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Schema } from "effect"
+ *
+ * const Sentiment = Schema.Struct({ label: Schema.Literal("positive", "negative") })
+ * const classifier: StructuredOutput.Model<typeof Sentiment.Type> = FakeChatModel.fromResponses([
+ *   '{"label":"positive"}',
+ *   '{"label":"negative"}'
+ * ]).pipe(ChatModel.withStructuredOutput(Sentiment, { method: "jsonMode" }))
+ * const labels = classifier.batch(["I love it", "I hate it"], { concurrency: 1 })
+ * ```
  *
  * @since 0.1.0
  */

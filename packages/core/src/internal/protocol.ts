@@ -20,6 +20,20 @@ import type { TypeId } from "./service.js"
 /**
  * A tool as a provider sees it: its name, description and JSON Schema parameters.
  *
+ * @example
+ * ```ts
+ * import { type ChatModel, Tool } from "@effect-chat/core"
+ * import { Schema } from "effect"
+ *
+ * const weather = Tool.make("weather", {
+ *   description: "The weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String })
+ * })
+ * const definition: ChatModel.ToolDefinition = weather.definition()
+ * // a provider turns it into its wire format
+ * const wire = { type: "function", function: { name: definition.name, parameters: definition.parameters } }
+ * ```
+ *
  * @since 0.1.0
  */
 export interface ToolDefinition {
@@ -33,12 +47,37 @@ export interface ToolDefinition {
  * Which tool the model must call: `"auto"` (it decides), `"any"` (some tool), `"none"`,
  * or a tool's name.
  *
+ * @example
+ * ```ts
+ * import { ChatModel, Tool } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Schema } from "effect"
+ *
+ * const weather = Tool.make("weather", {
+ *   description: "The weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String })
+ * })
+ * const toolChoice: ChatModel.ToolChoice = "weather" // must call the tool named "weather"
+ * const model = FakeChatModel.parrot().pipe(ChatModel.bindTools([weather], { toolChoice }))
+ * ```
+ *
  * @since 0.1.0
  */
 export type ToolChoice = "auto" | "any" | "none" | (string & {})
 
 /**
  * The requested shape of the answer: any JSON object, or JSON matching a schema.
+ *
+ * @example
+ * ```ts
+ * import type { ChatModel } from "@effect-chat/core"
+ *
+ * // how a provider reads `request.responseFormat`
+ * const toWire = (format: ChatModel.ResponseFormat) =>
+ *   format.type === "json"
+ *     ? { type: "json_object" }
+ *     : { type: "json_schema", json_schema: { name: format.name, schema: format.schema, strict: format.strict } }
+ * ```
  *
  * @since 0.1.0
  */
@@ -55,6 +94,19 @@ export type ResponseFormat =
 /**
  * One request as a provider receives it: the normalized messages, plus everything bound
  * to the model and given with the call.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const describe = (request: ChatModel.ChatRequest): string =>
+ *   `${request.messages.length} messages, ${request.tools.length} tools, stop: ${request.stop?.join(",") ?? "none"}`
+ * const model = ChatModel.make({
+ *   llmType: "describe",
+ *   generate: (request) => Effect.succeed({ generations: [{ message: Message.ai(describe(request)) }] })
+ * })
+ * ```
  *
  * @since 0.1.0
  */
@@ -74,6 +126,16 @@ export interface ChatRequest {
 /**
  * One generated answer.
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const texts = ChatModel.generate([[["user", "hi"]], [["user", "bye"]]]).pipe(
+ *   Effect.map((result) => result.generations.flat().map((generation: ChatModel.ChatGeneration) => generation.text))
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 export interface ChatGeneration {
@@ -86,6 +148,16 @@ export interface ChatGeneration {
 /**
  * The answers to one conversation (several with `n` > 1).
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const summarize = (result: ChatModel.ChatResult): string =>
+ *   result.generations.map((generation) => generation.text).join(" | ")
+ * const Logging = ChatModel.layerCallbacks({ onEnd: ({ result }) => Effect.log(summarize(result)) })
+ * ```
+ *
  * @since 0.1.0
  */
 export interface ChatResult {
@@ -97,6 +169,18 @@ export interface ChatResult {
  * What a provider's `generate` may return: plain objects of the right shape are fine
  * (`text` is derived from the message when absent).
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const result: ChatModel.ChatResultInput = {
+ *   generations: [{ message: { content: "Hello!" } }],
+ *   llmOutput: { systemFingerprint: "fp_1" }
+ * }
+ * const hello = ChatModel.make({ llmType: "hello", generate: () => Effect.succeed(result) })
+ * ```
+ *
  * @since 0.1.0
  */
 export interface ChatResultInput {
@@ -106,6 +190,16 @@ export interface ChatResultInput {
 
 /**
  * A generation as a provider may return it.
+ *
+ * @example
+ * ```ts
+ * import type { ChatModel } from "@effect-chat/core"
+ *
+ * const generation: ChatModel.GenerationInput = {
+ *   message: { content: "Bonjour", responseMetadata: { finishReason: "stop" } },
+ *   generationInfo: { finish_reason: "stop" }
+ * }
+ * ```
  *
  * @since 0.1.0
  */
@@ -118,6 +212,16 @@ export interface GenerationInput {
 /**
  * The results of `generate`: one list of generations per conversation, summed usage,
  * and one run per conversation.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const totalTokens = ChatModel.generate([[["user", "hi"]], [["user", "bye"]]]).pipe(
+ *   Effect.map((result: ChatModel.LLMResult) => result.llmOutput?.tokenUsage?.totalTokens ?? 0)
+ * )
+ * ```
  *
  * @since 0.1.0
  */
@@ -132,6 +236,19 @@ export interface LLMResult {
 
 /**
  * When streaming is turned off: always, or only for requests with tools.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const disableStreaming: ChatModel.DisableStreaming = "toolCalling"
+ * const model = ChatModel.make({
+ *   llmType: "no-streamed-tools",
+ *   disableStreaming,
+ *   generate: () => Effect.succeed({ generations: [{ message: Message.ai("ok") }] })
+ * })
+ * ```
  *
  * @since 0.1.0
  */
@@ -152,6 +269,20 @@ interface ImplBase {
  * The protocol a provider writes (LangChain's `_generate`, `_stream`, `_llm_type`,
  * `_identifying_params`): `generate`, `stream`, or both.
  *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Stream } from "effect"
+ *
+ * const shout: ChatModel.Impl = {
+ *   llmType: "shout",
+ *   identifyingParams: { model: "shout-1" },
+ *   profile: { maxInputTokens: 4096 },
+ *   stream: (request) => Stream.make(Message.chunk({ content: Message.text(request.messages.at(-1)!).toUpperCase() }))
+ * }
+ * const model = ChatModel.make(shout) // `invoke` merges the stream
+ * ```
+ *
  * @since 0.1.0
  */
 export type Impl =
@@ -171,6 +302,15 @@ export type Impl =
 /**
  * Facts about one run, given to every callback.
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const describe = (run: ChatModel.RunInfo): string => `${run.runName} (${run.llmType}) ${run.runId}`
+ * const Logging = ChatModel.layerCallbacks({ onStart: (event) => Effect.log(describe(event)) })
+ * ```
+ *
  * @since 0.1.0
  */
 export interface RunInfo {
@@ -184,6 +324,19 @@ export interface RunInfo {
 /**
  * Callbacks of a run (LangChain's callback handlers, as effects). A failing callback is
  * logged and never fails the call. `onToken` runs before its chunk is emitted.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { Effect } from "effect"
+ *
+ * const callbacks: ChatModel.Callbacks = {
+ *   onStart: ({ runId, messages }) => Effect.log(`run ${runId}: ${messages.length} messages`),
+ *   onToken: ({ token }) => Effect.sync(() => process.stdout.write(token)),
+ *   onError: ({ error }) => Effect.logError(error.message)
+ * }
+ * const reply = ChatModel.invoke("hi", { callbacks })
+ * ```
  *
  * @since 0.1.0
  */
@@ -200,6 +353,20 @@ export interface Callbacks {
 
 /**
  * Options of one call.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const options: ChatModel.CallOptions = {
+ *   stop: ["\n\n"],
+ *   timeout: "30 seconds",
+ *   tags: ["support"],
+ *   metadata: { userId: "u-42" },
+ *   providerOptions: { top_p: 0.9 }
+ * }
+ * const reply = ChatModel.invoke("Summarize our refund policy.", options)
+ * ```
  *
  * @since 0.1.0
  */
@@ -221,6 +388,14 @@ export interface CallOptions {
 /**
  * Options of `batch`, `batchAsCompleted` and `generate`.
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ *
+ * const options: ChatModel.BatchOptions = { concurrency: 4, tags: ["nightly-eval"], timeout: "1 minute" }
+ * const replies = ChatModel.batch(["question 1", "question 2", "question 3"], options)
+ * ```
+ *
  * @since 0.1.0
  */
 export interface BatchOptions extends Omit<CallOptions, "runId"> {
@@ -231,6 +406,25 @@ export interface BatchOptions extends Omit<CallOptions, "runId"> {
 /**
  * An event of `streamEvents`.
  *
+ * @example
+ * ```ts
+ * import { ChatModel, Message } from "@effect-chat/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const logged = ChatModel.streamEvents("hi").pipe(
+ *   Stream.runForEach((event: ChatModel.ChatModelEvent) => {
+ *     switch (event.event) {
+ *       case "on_chat_model_stream":
+ *         return Effect.log(Message.text(event.data.chunk))
+ *       case "on_chat_model_end":
+ *         return Effect.log("usage", event.data.output.usageMetadata)
+ *       default:
+ *         return Effect.void
+ *     }
+ *   })
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 export type ChatModelEvent =
@@ -238,7 +432,19 @@ export type ChatModelEvent =
   | EventOf<"on_chat_model_stream", { readonly chunk: Message.AIMessageChunk }>
   | EventOf<"on_chat_model_end", { readonly output: Message.AIMessage }>
 
-/** @since 0.1.0 */
+/**
+ * One kind of event of `streamEvents`: its name, the run it belongs to, and its data.
+ *
+ * @example
+ * ```ts
+ * import { type ChatModel, Message } from "@effect-chat/core"
+ *
+ * type TokenEvent = ChatModel.EventOf<"on_chat_model_stream", { readonly chunk: Message.AIMessageChunk }>
+ * const tokenOf = (event: TokenEvent): string => Message.text(event.data.chunk)
+ * ```
+ *
+ * @since 0.1.0
+ */
 export interface EventOf<Name extends string, Data> {
   readonly event: Name
   readonly runId: string
@@ -251,6 +457,15 @@ export interface EventOf<Name extends string, Data> {
 
 /**
  * A chat model. `Output` narrows the answers of a model with bound tools.
+ *
+ * @example
+ * ```ts
+ * import type { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const ask = (model: ChatModel.Service, question: string) => model.invoke(question, { tags: ["faq"] })
+ * const answer = ask(FakeChatModel.fromResponses(["42"]), "What is the answer?")
+ * ```
  *
  * @since 0.1.0
  */
@@ -305,6 +520,25 @@ export interface Service<Output = Message.AIMessage> extends Pipeable {
  * tool failures are handled (`failureMode`, default `"return"`: sent back to the model
  * as error tool messages) and how many tool calls run at once (`toolConcurrency`).
  *
+ * @example
+ * ```ts
+ * import { ChatModel, Tool } from "@effect-chat/core"
+ * import { Effect, Schema } from "effect"
+ *
+ * const add = Tool.make("add", {
+ *   description: "Add two numbers",
+ *   parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }),
+ *   handler: ({ a, b }) => Effect.succeed(a + b)
+ * })
+ * const options: ChatModel.RunToolsOptions<readonly [typeof add]> = {
+ *   tools: [add],
+ *   maxSteps: 4,
+ *   failureMode: "fail",
+ *   toolConcurrency: 2
+ * }
+ * const transcript = ChatModel.runTools("What is 2 + 2?", options)
+ * ```
+ *
  * @since 0.1.0
  */
 export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>> extends CallOptions {
@@ -316,6 +550,20 @@ export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>> extends 
 
 /**
  * Options of `withRetry`.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Schedule } from "effect"
+ *
+ * const options: ChatModel.RetryOptions = {
+ *   maxRetries: 5,
+ *   schedule: Schedule.spaced("1 second"),
+ *   while: (error) => error._tag !== "TimeoutError"
+ * }
+ * const model = FakeChatModel.fromResponses(["hi"]).pipe(ChatModel.withRetry(options))
+ * ```
  *
  * @since 0.1.0
  */
@@ -331,6 +579,19 @@ export interface RetryOptions {
 /**
  * Options of `withFallbacks`.
  *
+ * @example
+ * ```ts
+ * import { ChatModel } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ *
+ * const options: ChatModel.FallbackOptions = {
+ *   when: (error) => error._tag === "RateLimitError" || error._tag === "ServerError"
+ * }
+ * const model = FakeChatModel.fromResponses(["primary"]).pipe(
+ *   ChatModel.withFallbacks([FakeChatModel.fromResponses(["backup"])], options)
+ * )
+ * ```
+ *
  * @since 0.1.0
  */
 export interface FallbackOptions {
@@ -341,6 +602,20 @@ export interface FallbackOptions {
 /**
  * Options of `bindTools`: which tool the model must call (`"auto"`, `"any"`, `"none"` or
  * a tool's name), whether it may call several at once, and OpenAI's strict mode.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Tool } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Schema } from "effect"
+ *
+ * const weather = Tool.make("weather", {
+ *   description: "The weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String })
+ * })
+ * const options: ChatModel.BindToolsOptions = { toolChoice: "any", parallelToolCalls: false, strict: true }
+ * const model = FakeChatModel.parrot().pipe(ChatModel.bindTools([weather], options))
+ * ```
  *
  * @since 0.1.0
  */
@@ -353,6 +628,22 @@ export interface BindToolsOptions {
 /**
  * An answer of a model with bound tools: its tool calls are typed from the tools, a
  * union discriminated by `name` with decoded `args`.
+ *
+ * @example
+ * ```ts
+ * import { ChatModel, Tool } from "@effect-chat/core"
+ * import { FakeChatModel } from "@effect-chat/testing"
+ * import { Effect, Schema } from "effect"
+ *
+ * const weather = Tool.make("weather", {
+ *   description: "The weather in a city",
+ *   parameters: Schema.Struct({ city: Schema.String })
+ * })
+ * const cities = (answer: ChatModel.WithToolCalls<readonly [typeof weather]>): ReadonlyArray<string> =>
+ *   answer.toolCalls.map((call) => call.args.city)
+ * const model = FakeChatModel.parrot().pipe(ChatModel.bindTools([weather]))
+ * const program = Effect.map(model.invoke("Weather in Paris and Rome?"), cities)
+ * ```
  *
  * @since 0.1.0
  */
