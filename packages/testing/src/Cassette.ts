@@ -38,20 +38,15 @@
  *
  * @since 0.1.0
  */
-import * as fs from "node:fs"
-import * as nodePath from "node:path"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Config from "effect/Config"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import * as exchange from "./internal/cassette/exchange.js"
+import * as file from "./internal/cassette/file.js"
+import * as match from "./internal/cassette/match.js"
+import * as recorder from "./internal/cassette/record.js"
+import * as replay from "./internal/cassette/replay.js"
 
 // ---------------------------------------------------------------------------
 // the file
@@ -146,31 +141,6 @@ export interface CassetteFile {
   readonly exchanges: ReadonlyArray<Exchange>
 }
 
-const Headers = Schema.Record({ key: Schema.String, value: Schema.String })
-
-const CassetteFileSchema: Schema.Schema<CassetteFile> = Schema.Struct({
-  version: Schema.Literal(1),
-  exchanges: Schema.Array(
-    Schema.Struct({
-      request: Schema.Struct({
-        method: Schema.String,
-        url: Schema.String,
-        path: Schema.String,
-        headers: Headers,
-        body: Schema.optionalWith(Schema.Unknown, { exact: true })
-      }),
-      response: Schema.Struct({
-        status: Schema.Number,
-        headers: Headers,
-        body: Schema.String,
-        bodyEncoding: Schema.optionalWith(Schema.Literal("base64"), { exact: true })
-      })
-    })
-  )
-})
-
-const decodeFile = Schema.decodeUnknownEither(CassetteFileSchema)
-
 // ---------------------------------------------------------------------------
 // options
 // ---------------------------------------------------------------------------
@@ -188,7 +158,7 @@ const decodeFile = Schema.decodeUnknownEither(CassetteFileSchema)
  *
  * @since 0.1.0
  */
-export const recordVariable = "EFFECT_CHAT_RECORD"
+export const recordVariable: typeof recorder.recordVariable = recorder.recordVariable
 
 /**
  * `"replay"` answers from the file only; `"record"` sends every request to the real
@@ -255,10 +225,14 @@ export interface Options {
  *
  * @since 0.1.0
  */
-export class NoMatchError extends Data.TaggedError("NoMatchError")<{
-  readonly message: string
-  readonly path: string
-}> {}
+export const NoMatchError: typeof replay.NoMatchError = replay.NoMatchError
+
+/**
+ * The type of the cause of a request that no recorded exchange answers.
+ *
+ * @since 0.1.0
+ */
+export type NoMatchError = replay.NoMatchError
 
 /**
  * The cause of a cassette that cannot be read, parsed or written.
@@ -272,59 +246,18 @@ export class NoMatchError extends Data.TaggedError("NoMatchError")<{
  *
  * @since 0.1.0
  */
-export class CassetteFileError extends Data.TaggedError("CassetteFileError")<{
-  readonly message: string
-  readonly path: string
-}> {}
+export const CassetteFileError: typeof file.CassetteFileError = file.CassetteFileError
 
-/** Stripped from every stored request and response, whatever the options say. */
-const alwaysRedacted: ReadonlyArray<string> = [
-  "authorization",
-  "proxy-authorization",
-  "api-key",
-  "x-api-key",
-  "x-goog-api-key",
-  "openai-organization",
-  "openai-project",
-  "cookie",
-  "set-cookie"
-]
-
-/** Query parameters whose values are replaced by `REDACTED`. */
-const redactedQuery: ReadonlySet<string> = new Set([
-  "key",
-  "api_key",
-  "api-key",
-  "apikey",
-  "access_token",
-  "token"
-])
-
-/** Response headers that describe the wire encoding, not the body the client sees. */
-const transferHeaders: ReadonlySet<string> = new Set([
-  "content-length",
-  "content-encoding",
-  "transfer-encoding"
-])
+/**
+ * The type of the cause of a cassette that cannot be read, parsed or written.
+ *
+ * @since 0.1.0
+ */
+export type CassetteFileError = file.CassetteFileError
 
 // ---------------------------------------------------------------------------
 // matching
 // ---------------------------------------------------------------------------
-
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical)
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key]
-      if (item !== undefined) out[key] = canonical(item)
-    }
-    return out
-  }
-  return value
-}
-
-const canonicalJson = (value: unknown): string => JSON.stringify(canonical(value)) ?? ""
 
 /**
  * The default matching: same method, same path and query, and the same body (JSON
@@ -340,343 +273,12 @@ const canonicalJson = (value: unknown): string => JSON.stringify(canonical(value
  *
  * @since 0.1.0
  */
-export const defaultMatch = (recorded: RecordedRequest, request: RecordedRequest): boolean =>
-  recorded.method.toUpperCase() === request.method.toUpperCase() &&
-  recorded.path === request.path &&
-  canonicalJson(recorded.body) === canonicalJson(request.body)
-
-/** Where two JSON values first differ (`messages[0].content`), for the miss message. */
-const firstDifference = (a: unknown, b: unknown, at = ""): string | undefined => {
-  if (canonicalJson(a) === canonicalJson(b)) return undefined
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let index = 0; index < Math.max(a.length, b.length); index++) {
-      const found = firstDifference(a[index], b[index], `${at}[${index}]`)
-      if (found !== undefined) return found
-    }
-    return at
-  }
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && !Array.isArray(a)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-    for (const key of keys) {
-      const found = firstDifference(
-        (a as Record<string, unknown>)[key],
-        (b as Record<string, unknown>)[key],
-        at === "" ? key : `${at}.${key}`
-      )
-      if (found !== undefined) return found
-    }
-  }
-  return at === "" ? "(the whole body)" : at
-}
+export const defaultMatch: (recorded: RecordedRequest, request: RecordedRequest) => boolean =
+  match.defaultMatch
 
 // ---------------------------------------------------------------------------
-// requests and responses
+// the layer
 // ---------------------------------------------------------------------------
-
-const decoder = new TextDecoder()
-
-const bodyText = (request: HttpClientRequest.HttpClientRequest): string => {
-  const body = request.body
-  switch (body._tag) {
-    case "Uint8Array":
-      return decoder.decode(body.body)
-    case "Raw":
-      return typeof body.body === "string" ? body.body : ""
-    default:
-      return ""
-  }
-}
-
-const parseBody = (text: string): unknown => {
-  if (text === "") return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
-const redactUrl = (url: URL): URL => {
-  const copy = new URL(url.href)
-  for (const name of [...copy.searchParams.keys()]) {
-    if (redactedQuery.has(name.toLowerCase())) copy.searchParams.set(name, "REDACTED")
-  }
-  copy.username = ""
-  copy.password = ""
-  return copy
-}
-
-const keepHeaders = (
-  headers: Readonly<Record<string, string>>,
-  redacted: ReadonlySet<string>,
-  drop: ReadonlySet<string> = new Set()
-): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase()
-    if (!redacted.has(lower) && !drop.has(lower)) out[lower] = value
-  }
-  return out
-}
-
-/** The values of the credential headers and query parameters, to scrub from the file. */
-const secretsOf = (
-  headers: Readonly<Record<string, string>>,
-  url: URL,
-  redacted: ReadonlySet<string>
-): ReadonlyArray<string> => {
-  const secrets: Array<string> = []
-  for (const [name, value] of Object.entries(headers)) {
-    if (!redacted.has(name.toLowerCase())) continue
-    secrets.push(value)
-    const token = value.replace(/^(Bearer|Basic|Token)\s+/i, "")
-    if (token !== value) secrets.push(token)
-  }
-  for (const [name, value] of url.searchParams) if (redactedQuery.has(name.toLowerCase())) secrets.push(value)
-  if (url.password !== "") secrets.push(url.password)
-  return secrets.filter((secret) => secret.length >= 6)
-}
-
-const toRecorded = (
-  request: HttpClientRequest.HttpClientRequest,
-  url: URL,
-  redacted: ReadonlySet<string>
-): RecordedRequest => {
-  const clean = redactUrl(url)
-  const body = parseBody(bodyText(request))
-  return {
-    method: request.method,
-    url: clean.href,
-    path: `${clean.pathname}${clean.search}`,
-    headers: keepHeaders(request.headers, redacted),
-    ...(body === undefined ? {} : { body })
-  }
-}
-
-const nullBodyStatuses: ReadonlySet<number> = new Set([101, 103, 204, 205, 304])
-
-const bodyBytes = (response: RecordedResponse): Uint8Array =>
-  response.bodyEncoding === "base64"
-    ? new Uint8Array(Buffer.from(response.body, "base64"))
-    : new TextEncoder().encode(response.body)
-
-/** A readable stream of the body in pieces of `size` bytes, one piece per read. */
-const piecewise = (bytes: Uint8Array, size: number): ReadableStream<Uint8Array> => {
-  let offset = 0
-  return new ReadableStream<Uint8Array>({
-    pull: (controller) => {
-      if (offset >= bytes.length) {
-        controller.close()
-        return
-      }
-      controller.enqueue(bytes.slice(offset, offset + size))
-      offset += size
-    }
-  })
-}
-
-const fileFailure = (
-  request: HttpClientRequest.HttpClientRequest,
-  cause: CassetteFileError
-): HttpClientError.RequestError =>
-  new HttpClientError.RequestError({ request, reason: "Encode", cause, description: cause.message })
-
-const replayResponse = (
-  request: HttpClientRequest.HttpClientRequest,
-  recorded: RecordedResponse,
-  chunkSize: number,
-  path: string
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
-  Effect.try({
-    try: () =>
-      HttpClientResponse.fromWeb(
-        request,
-        new Response(
-          nullBodyStatuses.has(recorded.status) ? null : piecewise(bodyBytes(recorded), chunkSize),
-          {
-            status: recorded.status,
-            headers: recorded.headers
-          }
-        )
-      ),
-    catch: (error) =>
-      fileFailure(
-        request,
-        new CassetteFileError({
-          message: `cassette ${path} holds a response that cannot be replayed: ${String(error)}`,
-          path
-        })
-      )
-  })
-
-// ---------------------------------------------------------------------------
-// the file on disk
-// ---------------------------------------------------------------------------
-
-type Loaded = Either.Either<CassetteFile, CassetteFileError>
-
-const load = (path: string): Loaded => {
-  if (!fs.existsSync(path)) return Either.right({ version: 1, exchanges: [] })
-  let json: unknown
-  try {
-    json = JSON.parse(fs.readFileSync(path, "utf8"))
-  } catch (error) {
-    return Either.left(
-      new CassetteFileError({ message: `cassette ${path} is not valid JSON: ${String(error)}`, path })
-    )
-  }
-  return Either.mapLeft(
-    decodeFile(json),
-    (error) =>
-      new CassetteFileError({
-        message: `cassette ${path} is not a cassette: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-        path
-      })
-  )
-}
-
-const scrub = (text: string, secrets: ReadonlySet<string>): string => {
-  let out = text
-  for (const secret of secrets) {
-    const escaped = JSON.stringify(secret).slice(1, -1)
-    out = out.split(escaped).join("REDACTED")
-  }
-  return out
-}
-
-const save = (
-  path: string,
-  file: CassetteFile,
-  secrets: ReadonlySet<string>
-): Either.Either<void, CassetteFileError> => {
-  try {
-    fs.mkdirSync(nodePath.dirname(path), { recursive: true })
-    const temporary = `${path}.${process.pid}.tmp`
-    fs.writeFileSync(temporary, `${scrub(JSON.stringify(file, null, 2), secrets)}\n`)
-    fs.renameSync(temporary, path)
-    return Either.void
-  } catch (error) {
-    return Either.left(
-      new CassetteFileError({ message: `cannot write cassette ${path}: ${String(error)}`, path })
-    )
-  }
-}
-
-// ---------------------------------------------------------------------------
-// the clients
-// ---------------------------------------------------------------------------
-
-interface Settings {
-  readonly path: string
-  readonly match: (recorded: RecordedRequest, request: RecordedRequest) => boolean
-  readonly redacted: ReadonlySet<string>
-  readonly chunkSize: number
-}
-
-const settingsOf = (path: string, options: Options): Settings => ({
-  path,
-  match: options.match ?? defaultMatch,
-  redacted: new Set([...alwaysRedacted, ...(options.redactHeaders ?? []).map((name) => name.toLowerCase())]),
-  chunkSize: Math.max(1, Math.floor(options.chunkSize ?? 64))
-})
-
-const missMessage = (
-  request: RecordedRequest,
-  exchanges: ReadonlyArray<Exchange>,
-  used: ReadonlySet<number>,
-  path: string
-): string => {
-  const samePath = exchanges
-    .map((exchange, index) => ({ exchange, index }))
-    .filter(
-      ({ exchange }) =>
-        exchange.request.method.toUpperCase() === request.method.toUpperCase() &&
-        exchange.request.path === request.path
-    )
-  let hint: string
-  if (!fs.existsSync(path)) hint = "the cassette file does not exist"
-  else if (samePath.length === 0)
-    hint = `none of its ${exchanges.length} exchanges is a ${request.method} ${request.path}`
-  else {
-    const unused = samePath.filter(({ index }) => !used.has(index))
-    const nearest = (unused[0] ?? samePath[0])!.exchange.request
-    const where = firstDifference(nearest.body, request.body)
-    hint =
-      unused.length === 0 && where === undefined
-        ? `the ${samePath.length} recorded for it were already used`
-        : `${samePath.length} recorded for it, but the body differs${where === undefined ? "" : ` at ${where}`}`
-  }
-  return `no recorded exchange matches ${request.method} ${request.path} in cassette ${path} (${hint}; record with ${recordVariable}=1)`
-}
-
-const replayClient = (settings: Settings, loaded: Loaded): HttpClient.HttpClient => {
-  const used = new Set<number>()
-  return HttpClient.make((request, url) =>
-    Effect.suspend(() => {
-      if (Either.isLeft(loaded)) return Effect.fail(fileFailure(request, loaded.left))
-      const exchanges = loaded.right.exchanges
-      const recorded = toRecorded(request, url, settings.redacted)
-      const index = exchanges.findIndex(
-        (exchange, index) => !used.has(index) && settings.match(exchange.request, recorded)
-      )
-      if (index === -1) {
-        const message = missMessage(recorded, exchanges, used, settings.path)
-        return Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Encode",
-            cause: new NoMatchError({ message, path: settings.path }),
-            description: message
-          })
-        )
-      }
-      used.add(index)
-      return replayResponse(request, exchanges[index]!.response, settings.chunkSize, settings.path)
-    })
-  )
-}
-
-const isUtf8 = (bytes: Uint8Array): boolean => {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes)
-    return true
-  } catch {
-    return false
-  }
-}
-
-const recordClient = (settings: Settings, upstream: HttpClient.HttpClient): HttpClient.HttpClient => {
-  // One slot per request, taken when it is sent: identical requests keep their order.
-  const slots: Array<Exchange | undefined> = []
-  const secrets = new Set<string>()
-  const write = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.suspend(() => {
-      const exchanges = slots.filter((slot): slot is Exchange => slot !== undefined)
-      const result = save(settings.path, { version: 1, exchanges }, secrets)
-      return Either.isLeft(result) ? Effect.fail(fileFailure(request, result.left)) : Effect.void
-    })
-  return HttpClient.make((request, url) =>
-    Effect.gen(function* () {
-      const recorded = toRecorded(request, url, settings.redacted)
-      for (const secret of secretsOf(request.headers, url, settings.redacted)) secrets.add(secret)
-      const slot = slots.push(undefined) - 1
-      const response = yield* upstream.execute(request)
-      const bytes = new Uint8Array(yield* response.arrayBuffer)
-      const utf8 = isUtf8(bytes)
-      const stored: RecordedResponse = {
-        status: response.status,
-        headers: keepHeaders(response.headers, settings.redacted, transferHeaders),
-        body: utf8 ? decoder.decode(bytes) : Buffer.from(bytes).toString("base64"),
-        ...(utf8 ? {} : { bodyEncoding: "base64" as const })
-      }
-      slots[slot] = { request: recorded, response: stored }
-      yield* write(request)
-      return yield* replayResponse(request, stored, settings.chunkSize, settings.path)
-    })
-  )
-}
-
-const isOn = (value: string): boolean => ["1", "true", "yes", "on"].includes(value.trim().toLowerCase())
 
 /**
  * Whether `"auto"` mode records: `EFFECT_CHAT_RECORD` read from the `ConfigProvider`
@@ -693,11 +295,7 @@ const isOn = (value: string): boolean => ["1", "true", "yes", "on"].includes(val
  *
  * @since 0.1.0
  */
-export const recording: Effect.Effect<boolean> = Config.string(recordVariable).pipe(
-  Config.withDefault(""),
-  Effect.map(isOn),
-  Effect.orElseSucceed(() => false)
-)
+export const recording: Effect.Effect<boolean> = recorder.recording
 
 /**
  * An `HttpClient` layer that replays the exchanges recorded in the cassette at `path`,
@@ -724,18 +322,18 @@ export const recording: Effect.Effect<boolean> = Config.string(recordVariable).p
  * @since 0.1.0
  */
 export const layer = (path: string, options: Options = {}): Layer.Layer<HttpClient.HttpClient> => {
-  const settings = settingsOf(path, options)
+  const settings = exchange.settingsOf(path, options)
   return Layer.unwrapEffect(
     Effect.gen(function* () {
       const mode = options.mode ?? "auto"
       const record = mode === "record" || (mode === "auto" && (yield* recording))
       if (!record) {
-        const loaded = yield* Effect.sync(() => load(path))
-        return Layer.succeed(HttpClient.HttpClient, replayClient(settings, loaded))
+        const loaded = yield* Effect.sync(() => file.load(path))
+        return Layer.succeed(HttpClient.HttpClient, replay.replayClient(settings, loaded))
       }
       return Layer.effect(
         HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (upstream) => recordClient(settings, upstream))
+        Effect.map(HttpClient.HttpClient, (upstream) => recorder.recordClient(settings, upstream))
       ).pipe(Layer.provide(options.upstream ?? FetchHttpClient.layer))
     })
   )
@@ -758,9 +356,6 @@ export const layer = (path: string, options: Options = {}): Layer.Layer<HttpClie
  */
 export const read = (path: string): Effect.Effect<CassetteFile, CassetteFileError> =>
   Effect.flatMap(
-    Effect.sync(() => (fs.existsSync(path) ? load(path) : Either.left(missingFile(path)))),
+    Effect.sync(() => file.loadExisting(path)),
     (loaded) => loaded
   )
-
-const missingFile = (path: string): CassetteFileError =>
-  new CassetteFileError({ message: `cassette ${path} does not exist`, path })

@@ -27,12 +27,12 @@
  */
 
 import type { ModelProfile } from "@effect-chat/core"
-import { ChatError, ChatModel, Message } from "@effect-chat/core"
-import * as Chunk from "effect/Chunk"
+import { type ChatError, type ChatModel, Message } from "@effect-chat/core"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Stream from "effect/Stream"
+import * as chunks from "./internal/fake/chunks.js"
+import * as engine from "./internal/fake/engine.js"
 
 // ---------------------------------------------------------------------------
 // public types
@@ -135,297 +135,6 @@ export interface Fake extends ChatModel.Service {
 }
 
 // ---------------------------------------------------------------------------
-// answers and how they stream
-// ---------------------------------------------------------------------------
-
-/** Where a fake's answers come from: `peek` looks at the next one, `advance` takes it. */
-interface Source {
-  readonly peek: (request: ChatModel.ChatRequest) => Either.Either<Message.AIMessage, ChatError.ChatError>
-  readonly advance: () => void
-}
-
-/** Answers computed by an effect from the request (a handler), run only when a call needs its answer. */
-interface Responder {
-  readonly respond: (request: ChatModel.ChatRequest) => Effect.Effect<Message.AIMessage, ChatError.ChatError>
-}
-
-/** How a fake cuts a finished answer into chunk fields (before the last is decorated). */
-type Splitter = (message: Message.AIMessage) => Array<Message.ChunkFields>
-
-interface Config {
-  readonly llmType: string
-  readonly defaultModel: string
-  readonly source: Source | Responder
-  readonly split: Splitter
-}
-
-/**
- * What one call does, decided (atomically) when the call starts. A failure keeps the
- * answer it would have given (when there is one): a stream emits its first chunks.
- */
-type Plan =
-  | { readonly _tag: "Answer"; readonly message: Message.AIMessage }
-  | {
-      readonly _tag: "Fail"
-      readonly error: ChatError.ChatError
-      readonly partial: Message.AIMessage | undefined
-      readonly afterChunks: number
-    }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
-const argsPieceLength = 5
-
-const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0
-
-const usageOf = (request: ChatModel.ChatRequest, answer: Message.AIMessage): Message.UsageMetadata => {
-  let inputTokens = 0
-  for (const message of request.messages) inputTokens += countWords(Message.text(message))
-  const outputTokens = countWords(Message.text(answer))
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }
-}
-
-/** Array content with every block indexed by its position, as a streaming provider sends it. */
-const indexed = (content: Message.Content): Message.Content =>
-  typeof content === "string"
-    ? content
-    : content.map((block, index) => (block.index === undefined ? { ...block, index } : block))
-
-/**
- * The answer as `invoke` returns it: blocks indexed, `finishReason` (`"toolCalls"` when
- * there are tool calls), `modelName`, and usage unless turned off.
- */
-const finish = (
-  raw: Message.AIMessage,
-  request: ChatModel.ChatRequest,
-  model: string,
-  usage: boolean
-): Message.AIMessage => {
-  const hasToolCalls = raw.toolCalls.length > 0
-  const fields: Writable<Message.AIFields> = {
-    content: indexed(raw.content),
-    toolCalls: raw.toolCalls,
-    invalidToolCalls: raw.invalidToolCalls,
-    responseMetadata: {
-      modelName: model,
-      ...raw.responseMetadata,
-      finishReason: hasToolCalls ? "toolCalls" : (raw.responseMetadata.finishReason ?? "stop")
-    }
-  }
-  if (raw.id !== undefined) fields.id = raw.id
-  if (raw.name !== undefined) fields.name = raw.name
-  if (raw.additionalKwargs !== undefined) fields.additionalKwargs = raw.additionalKwargs
-  if (usage) fields.usageMetadata = raw.usageMetadata ?? usageOf(request, raw)
-  return Message.ai(fields)
-}
-
-/** One chunk per character (code point) of the text. */
-const splitCharacters: Splitter = (message) =>
-  Array.from(Message.text(message), (character): Message.ChunkFields => ({ content: character }))
-
-/** Tool calls as deltas: `{ index, id, name, args: "" }`, then the args JSON a few characters at a time. */
-const toolCallDeltas = (message: Message.AIMessage): Array<Message.ChunkFields> => {
-  const deltas: Array<Message.ChunkFields> = []
-  message.toolCalls.forEach((call, index) => {
-    deltas.push({ content: "", toolCallChunks: [{ index, id: call.id, name: call.name, args: "" }] })
-    const args = JSON.stringify(call.args)
-    for (let at = 0; at < args.length; at += argsPieceLength) {
-      deltas.push({ content: "", toolCallChunks: [{ index, args: args.slice(at, at + argsPieceLength) }] })
-    }
-  })
-  return deltas
-}
-
-/**
- * String content split on whitespace keeping the whitespace (`"a b"` → `"a"`, `" "`,
- * `"b"`), array content block by block (each with its `index`), then the tool calls.
- */
-const splitWords: Splitter = (message) => {
-  const content = message.content
-  const pieces: Array<Message.ChunkFields> =
-    typeof content === "string"
-      ? content
-          .split(/(\s)/)
-          .filter((piece) => piece !== "")
-          .map((piece) => ({ content: piece }))
-      : content.map((block) => ({ content: [block] }))
-  return [...pieces, ...toolCallDeltas(message)]
-}
-
-/**
- * The chunks of a finished answer, each with the message's id when it has one: the first
- * carries its name, extra fields and invalid tool calls; the last (when `complete`) its
- * usage and metadata, marked `last`.
- */
-const chunksOf = (
-  message: Message.AIMessage,
-  split: Splitter,
-  complete: boolean
-): Array<Message.AIMessageChunk> => {
-  const pieces: Array<Writable<Message.ChunkFields>> = split(message).map((piece) => ({ ...piece }))
-  if (pieces.length === 0) pieces.push({ content: message.content })
-  const first = pieces[0]!
-  if (message.name !== undefined) first.name = message.name
-  if (message.additionalKwargs !== undefined) first.additionalKwargs = message.additionalKwargs
-  if (message.invalidToolCalls.length > 0) first.invalidToolCalls = message.invalidToolCalls
-  if (complete) {
-    const last = pieces[pieces.length - 1]!
-    last.responseMetadata = message.responseMetadata
-    last.last = true
-    if (message.usageMetadata !== undefined) last.usageMetadata = message.usageMetadata
-  }
-  return pieces.map((piece) => Message.chunk(message.id === undefined ? piece : { ...piece, id: message.id }))
-}
-
-// ---------------------------------------------------------------------------
-// the fake
-// ---------------------------------------------------------------------------
-
-const isFailure = (entry: ChatError.ChatError | Failure): entry is Failure => !ChatError.isChatError(entry)
-
-const emit = (
-  chunks: ReadonlyArray<Message.AIMessageChunk>,
-  chunkLatency: Duration.DurationInput | undefined
-): Stream.Stream<Message.AIMessageChunk> => {
-  if (chunks.length === 0) return Stream.empty
-  if (chunkLatency === undefined) return Stream.fromChunk(Chunk.unsafeFromArray(chunks))
-  return Stream.fromIterable(chunks.entries()).pipe(
-    Stream.mapEffect(([at, chunk]) =>
-      at === 0 ? Effect.succeed(chunk) : Effect.as(Effect.sleep(chunkLatency), chunk)
-    )
-  )
-}
-
-/** Gives `target` read-only properties computed on every read (a live view of the fake's state). */
-function defineGetters<T extends object, G extends object>(
-  target: T,
-  getters: { readonly [K in keyof G]: () => G[K] }
-): asserts target is T & Readonly<G> {
-  for (const key in getters) Object.defineProperty(target, key, { get: getters[key], enumerable: true })
-}
-
-const makeFake = (config: Config, options: Options = {}): Fake => {
-  const model = options.model ?? config.defaultModel
-  const failures = [...(options.failures ?? [])]
-  const usage = options.usage ?? true
-  const latency = options.latency === undefined ? Effect.void : Effect.sleep(options.latency)
-  const requests: Array<ChatModel.ChatRequest> = []
-  let calls = 0
-  let activeStreams = 0
-
-  /** Records the request and takes the call's scripted failure, synchronously (safe under concurrency). */
-  const record = (request: ChatModel.ChatRequest): Failure | undefined => {
-    requests.push(request)
-    const scripted = calls < failures.length ? failures[calls] : undefined
-    calls++
-    return scripted === undefined
-      ? undefined
-      : isFailure(scripted)
-        ? scripted
-        : { error: scripted, afterChunks: 0 }
-  }
-
-  const failed = (failure: Failure, partial: Message.AIMessage | undefined): Plan => ({
-    _tag: "Fail",
-    error: failure.error,
-    partial,
-    afterChunks: failure.afterChunks
-  })
-
-  const finished = (
-    next: Either.Either<Message.AIMessage, ChatError.ChatError>,
-    request: ChatModel.ChatRequest
-  ) => Either.map(next, (raw) => finish(raw, request, model, usage))
-
-  /**
-   * Decides what a call does. A list source decides atomically when the call starts; a
-   * responder runs only when the answer is needed: for every call that is not failed by
-   * the script, and for a stream scripted to fail after some chunks of its answer.
-   */
-  const planOf = (request: ChatModel.ChatRequest, streaming: boolean): Effect.Effect<Plan> => {
-    const source = config.source
-    if (!("respond" in source)) {
-      return Effect.sync(() => {
-        const scripted = record(request)
-        const next = finished(source.peek(request), request)
-        if (scripted !== undefined) return failed(scripted, Either.getOrUndefined(next))
-        if (Either.isLeft(next)) return failed({ error: next.left, afterChunks: 0 }, undefined)
-        source.advance()
-        return { _tag: "Answer", message: next.right }
-      })
-    }
-    return Effect.suspend(() => {
-      const scripted = record(request)
-      if (scripted !== undefined && !(streaming && scripted.afterChunks > 0))
-        return Effect.succeed(failed(scripted, undefined))
-      return Effect.map(Effect.either(source.respond(request)), (answer): Plan => {
-        const next = finished(answer, request)
-        if (scripted !== undefined) return failed(scripted, Either.getOrUndefined(next))
-        return Either.isLeft(next)
-          ? failed({ error: next.left, afterChunks: 0 }, undefined)
-          : { _tag: "Answer", message: next.right }
-      })
-    })
-  }
-
-  /** The chunks a plan streams: the whole answer, or the first `afterChunks` chunks before failing. */
-  const chunksOfPlan = (plan: Plan): ReadonlyArray<Message.AIMessageChunk> =>
-    plan._tag === "Answer"
-      ? chunksOf(plan.message, config.split, true)
-      : plan.partial === undefined || plan.afterChunks <= 0
-        ? []
-        : chunksOf(plan.partial, config.split, false).slice(0, plan.afterChunks)
-
-  const generate = (
-    request: ChatModel.ChatRequest
-  ): Effect.Effect<ChatModel.ChatResultInput, ChatError.ChatError> =>
-    Effect.flatMap(planOf(request, false), (plan) =>
-      Effect.zipRight(
-        latency,
-        plan._tag === "Fail"
-          ? Effect.fail(plan.error)
-          : Effect.succeed<ChatModel.ChatResultInput>({ generations: [{ message: plan.message }] })
-      )
-    )
-
-  const stream = (
-    request: ChatModel.ChatRequest
-  ): Stream.Stream<Message.AIMessageChunk, ChatError.ChatError> =>
-    Stream.acquireRelease(
-      Effect.sync(() => {
-        activeStreams++
-      }),
-      () =>
-        Effect.sync(() => {
-          activeStreams--
-        })
-    ).pipe(
-      Stream.mapEffect(() => planOf(request, true)),
-      Stream.flatMap((plan) => {
-        const chunks = emit(chunksOfPlan(plan), options.chunkLatency)
-        const body = plan._tag === "Fail" ? Stream.concat(chunks, Stream.fail(plan.error)) : chunks
-        return Stream.concat(Stream.execute(latency), body)
-      })
-    )
-
-  const service: ChatModel.Service = ChatModel.make({
-    llmType: config.llmType,
-    identifyingParams: { model },
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
-    generate,
-    stream
-  })
-  defineGetters(service, {
-    requests: (): ReadonlyArray<ChatModel.ChatRequest> => requests,
-    activeStreams: (): number => activeStreams
-  })
-  return service
-}
-
-const noMoreAnswers = (message: string): ChatError.ChatError =>
-  new ChatError.ServerError({ message, retryable: false })
-
-// ---------------------------------------------------------------------------
 // constructors
 // ---------------------------------------------------------------------------
 
@@ -454,15 +163,15 @@ const noMoreAnswers = (message: string): ChatError.ChatError =>
 export const fromResponses = (responses: ReadonlyArray<string>, options?: Options): Fake => {
   const list = [...responses]
   let next = 0
-  return makeFake(
+  return engine.makeFake(
     {
       llmType: "fake-list-chat-model",
       defaultModel: "fake-list",
-      split: splitCharacters,
+      split: chunks.splitCharacters,
       source: {
         peek: () =>
           list.length === 0
-            ? Either.left(noMoreAnswers("FakeChatModel.fromResponses: the list of responses is empty"))
+            ? Either.left(engine.noMoreAnswers("FakeChatModel.fromResponses: the list of responses is empty"))
             : Either.right(Message.ai(list[next % list.length]!)),
         advance: () => {
           next = (next + 1) % Math.max(1, list.length)
@@ -500,11 +209,11 @@ export const fromMessages = (messages: Iterable<Message.AIMessage | string>, opt
   const iterator = messages[Symbol.iterator]()
   let buffered: Message.AIMessage | undefined
   let exhausted = false
-  return makeFake(
+  return engine.makeFake(
     {
       llmType: "generic-fake-chat-model",
       defaultModel: "fake-messages",
-      split: splitWords,
+      split: chunks.splitWords,
       source: {
         peek: () => {
           if (buffered === undefined && !exhausted) {
@@ -513,7 +222,7 @@ export const fromMessages = (messages: Iterable<Message.AIMessage | string>, opt
             else buffered = typeof result.value === "string" ? Message.ai(result.value) : result.value
           }
           return buffered === undefined
-            ? Either.left(noMoreAnswers("FakeChatModel.fromMessages: no more messages"))
+            ? Either.left(engine.noMoreAnswers("FakeChatModel.fromMessages: no more messages"))
             : Either.right(buffered)
         },
         advance: () => {
@@ -541,11 +250,11 @@ export const fromMessages = (messages: Iterable<Message.AIMessage | string>, opt
  * @since 0.1.0
  */
 export const parrot = (options?: Options): Fake =>
-  makeFake(
+  engine.makeFake(
     {
       llmType: "parrot-fake-chat-model",
       defaultModel: "fake-parrot",
-      split: splitCharacters,
+      split: chunks.splitCharacters,
       source: {
         peek: (request) => {
           const last = request.messages.at(-1)
@@ -578,9 +287,6 @@ export const parrot = (options?: Options): Fake =>
 export type Handler = (
   request: ChatModel.ChatRequest
 ) => Message.AIMessage | string | Effect.Effect<Message.AIMessage | string, ChatError.ChatError>
-
-const toAIMessage = (answer: Message.AIMessage | string): Message.AIMessage =>
-  typeof answer === "string" ? Message.ai(answer) : answer
 
 /**
  * A programmable fake: each call answers what `handler` returns for the request (its
@@ -624,18 +330,18 @@ const toAIMessage = (answer: Message.AIMessage | string): Message.AIMessage =>
  * @since 0.1.0
  */
 export const fromHandler = (handler: Handler, options?: Options): Fake =>
-  makeFake(
+  engine.makeFake(
     {
       llmType: "handler-fake-chat-model",
       defaultModel: "fake-handler",
-      split: splitWords,
+      split: chunks.splitWords,
       source: {
         respond: (request) =>
           Effect.suspend(() => {
             const answer = handler(request)
             return Effect.isEffect(answer)
-              ? Effect.map(answer, toAIMessage)
-              : Effect.succeed(toAIMessage(answer))
+              ? Effect.map(answer, engine.toAIMessage)
+              : Effect.succeed(engine.toAIMessage(answer))
           })
       }
     },
