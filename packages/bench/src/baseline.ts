@@ -1,10 +1,20 @@
 /**
  * The floors every row is compared with: a plain async function (invoke), an
- * async generator (stream), and `Effect.runPromise(Effect.succeed(x))`, the least
- * any Promise API over Effect can cost.
+ * async generator (stream), `Effect.runPromise(Effect.succeed(x))` (the least any
+ * Promise API over Effect can cost), and one `JSON.parse` of a whole structured
+ * answer (structured output).
  */
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { type Case, describeReply, describeStream, PROMPT, REPLY } from "./measure.js"
+import {
+  describeStructured,
+  EXPECTED_STRUCTURED,
+  LARGE,
+  payloadOf,
+  type Scale,
+  SMALL
+} from "./structured/data.js"
+import { Catalog } from "./structured/schema.js"
 
 interface Reply {
   readonly content: string
@@ -71,3 +81,43 @@ export const streamCases = (chunks: number): ReadonlyArray<Case> => [
     expected: describeStream(chunks, chunks)
   }
 ]
+
+const jsonParseCase = (scale: Scale): Case => {
+  const { text } = payloadOf(scale)
+  return {
+    section: "structured",
+    group: scale.label,
+    library: "baseline",
+    variant: "one `JSON.parse` of the whole text",
+    baseline: true,
+    opsPerIteration: 1,
+    run: async (iterations) => {
+      for (let i = 0; i < iterations; i++) JSON.parse(text)
+    },
+    verify: async () => describeStructured(JSON.parse(text), text),
+    expected: EXPECTED_STRUCTURED
+  }
+}
+
+const decodeCatalog = Schema.decodeUnknownSync(Catalog)
+
+/** One `JSON.parse` of the whole payload (both sizes), and `JSON.parse` plus the Schema decode (the floor of a decoded value). */
+export const structuredCases = (large: Scale = LARGE, small: Scale = SMALL): ReadonlyArray<Case> => {
+  const { text } = payloadOf(large)
+  return [
+    jsonParseCase(large),
+    {
+      section: "structured",
+      group: large.label,
+      library: "effect",
+      variant: "`JSON.parse` of the whole, then `Schema.decodeUnknownSync` (the floor of a decoded value)",
+      opsPerIteration: 1,
+      run: async (iterations) => {
+        for (let i = 0; i < iterations; i++) decodeCatalog(JSON.parse(text))
+      },
+      verify: async () => describeStructured(decodeCatalog(JSON.parse(text)), text),
+      expected: EXPECTED_STRUCTURED
+    },
+    jsonParseCase(small)
+  ]
+}

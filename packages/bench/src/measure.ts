@@ -14,7 +14,12 @@ export interface Case {
   readonly library: string
   /** What exactly is measured (shown after the library name). */
   readonly variant: string
-  /** True for the row the section's ratios are taken against. */
+  /**
+   * Rows compare with the baseline of their section and group (HTTP: the wire format;
+   * structured output: the payload's size). Absent: the section's only group.
+   */
+  readonly group?: string
+  /** True for the row its section's (and group's) ratios are taken against. */
   readonly baseline?: boolean
   /**
    * Runs `iterations` iterations. The elapsed time is divided by
@@ -32,8 +37,12 @@ export interface Case {
   readonly expected: string
 }
 
-/** A timed section of the results table (import time is measured apart, in child processes). */
-export type Section = "invoke" | "stream"
+/**
+ * A section of timed cases (import time and the concurrency case are measured apart):
+ * `invoke`, `stream` (in process), `structured` (structured output over a fake
+ * provider), `http` (streams from the loopback server).
+ */
+export type Section = "invoke" | "stream" | "structured" | "http"
 
 /** The prompt every fake model is called with. */
 export const PROMPT = "hi"

@@ -4,10 +4,20 @@
  * Measured with tracing on (the default: a span per call on Effect's built-in
  * tracer) and off (`Effect.withTracerEnabled(false)`), through `Effect.runPromise`
  * per call and as N calls inside one Effect (the number an Effect program sees).
+ * Structured output: `ChatModel.withStructuredOutput` over a fake provider.
  */
-import { ChatModel, Message } from "@effect-chat/core"
+import { ChatModel, Message, type StructuredOutput } from "@effect-chat/core"
 import { Chunk, Effect, Stream } from "effect"
 import { type Case, describeReply, describeStream, PROMPT, REPLY } from "./measure.js"
+import {
+  describeStructured,
+  EXPECTED_STRUCTURED,
+  LARGE,
+  payloadOf,
+  type Scale,
+  SMALL
+} from "./structured/data.js"
+import { Catalog } from "./structured/schema.js"
 
 /** How the fake provider hands its message chunks to `ChatModel.make`. */
 type Chunking = "one Stream chunk" | "one chunk per Stream chunk"
@@ -100,3 +110,87 @@ export const streamCases = (chunks: number): ReadonlyArray<Case> =>
       expected: describeStream(chunks, chunks)
     }
   })
+
+/** A fake provider streaming `pieces` as message chunks, each its own Stream chunk (one network read each). */
+const pieceModel = (pieces: ReadonlyArray<string>): ChatModel.Service => {
+  // built once: the case measures parsing, not the provider's allocation of its chunks
+  const chunks = pieces.map((piece) => Chunk.of(Message.chunk({ content: piece })))
+  return ChatModel.make({
+    llmType: "bench",
+    identifyingParams: {},
+    stream: () => Stream.fromChunks(...chunks)
+  })
+}
+
+/** Drains a structured stream: counts the `Partial` parts, keeps the `Complete` value. */
+const consumeStructured = <A>(model: StructuredOutput.Model<A>) =>
+  Effect.suspend(() => {
+    let partials = 0
+    let complete: A | undefined
+    return Stream.runForEachChunk(model.stream(PROMPT), (parts) =>
+      Effect.sync(() => {
+        for (const part of parts) {
+          if (part._tag === "Partial") partials++
+          else complete = part.value
+        }
+      })
+    ).pipe(Effect.map(() => ({ partials, complete })))
+  })
+
+const structuredCase = (scale: Scale): Case => {
+  const { text, pieces } = payloadOf(scale)
+  const model = pieceModel(pieces).pipe(ChatModel.withStructuredOutput(Catalog, { method: "jsonMode" }))
+  return {
+    section: "structured",
+    group: scale.label,
+    library: "effect-chat (ours)",
+    variant:
+      '`withStructuredOutput(schema, { method: "jsonMode" })`, every `Partial` and the decoded `Complete`',
+    opsPerIteration: 1,
+    run: async (iterations) => {
+      for (let i = 0; i < iterations; i++) await Effect.runPromise(consumeStructured(model))
+    },
+    verify: async () => {
+      const { partials, complete } = await Effect.runPromise(consumeStructured(model))
+      return describeStructured(complete, text, partials)
+    },
+    expected: EXPECTED_STRUCTURED
+  }
+}
+
+/**
+ * Structured output over a fake provider streaming the payload in pieces, each its
+ * own Stream chunk: `withStructuredOutput` on both sizes, and the same stream drained
+ * without parsing (the floor the Stream machinery sets).
+ */
+export const structuredCases = (large: Scale = LARGE, small: Scale = SMALL): ReadonlyArray<Case> => {
+  const { text, pieces } = payloadOf(large)
+  const plain = pieceModel(pieces)
+  const drain = async (): Promise<string> => {
+    let joined = ""
+    await Effect.runPromise(
+      Stream.runForEachChunk(plain.stream(PROMPT), (chunks) =>
+        Effect.sync(() => {
+          for (const chunk of chunks) joined += Message.text(chunk)
+        })
+      )
+    )
+    return joined
+  }
+  return [
+    {
+      section: "structured",
+      group: large.label,
+      library: "effect-chat (ours)",
+      variant: "`model.stream` of the same pieces drained, no parsing (the Stream floor)",
+      opsPerIteration: 1,
+      run: async (iterations) => {
+        for (let i = 0; i < iterations; i++) await Effect.runPromise(Stream.runDrain(plain.stream(PROMPT)))
+      },
+      verify: async () => describeStructured(JSON.parse(await drain()), text),
+      expected: EXPECTED_STRUCTURED
+    },
+    structuredCase(large),
+    structuredCase(small)
+  ]
+}

@@ -2,12 +2,21 @@
  * LangChain.js (`@langchain/core` 1.4): a minimal `BaseChatModel` subclass, the
  * smallest chat model LangChain accepts (what `FakeListChatModel` is, without its
  * response cycling): `_generate` returns a fixed reply, `_streamResponseChunks`
- * yields `chunks` one-character chunks.
+ * yields `chunks` one-character chunks. Structured output: `JsonOutputParser`.
  */
 import { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages"
+import { JsonOutputParser } from "@langchain/core/output_parsers"
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs"
 import { type Case, describeReply, describeStream, PROMPT, REPLY } from "../measure.js"
+import {
+  describeStructured,
+  EXPECTED_STRUCTURED,
+  LARGE,
+  payloadOf,
+  type Scale,
+  SMALL
+} from "../structured/data.js"
 
 class BenchChatModel extends BaseChatModel {
   constructor(private readonly chunks: number) {
@@ -76,6 +85,46 @@ export const streamCases = (chunks: number): ReadonlyArray<Case> => {
         return describeStream(count, chars)
       },
       expected: describeStream(chunks, chunks)
+    }
+  ]
+}
+
+/**
+ * LangChain's `JsonOutputParser` streaming partial objects (`parser.transform` over
+ * the text pieces, as `model.pipe(parser)` feeds it). It re-parses the whole text
+ * received so far at every piece (quadratic), so it runs on the small payload only.
+ */
+export const structuredCases = (_large: Scale = LARGE, small: Scale = SMALL): ReadonlyArray<Case> => {
+  const { text, pieces } = payloadOf(small)
+  const parser = new JsonOutputParser()
+  async function* source(): AsyncGenerator<string> {
+    for (const piece of pieces) yield piece
+  }
+  const consume = async (): Promise<{ partials: number; last: unknown }> => {
+    let partials = 0
+    let last: unknown
+    for await (const value of parser.transform(source(), {})) {
+      partials++
+      last = value
+    }
+    return { partials, last }
+  }
+  return [
+    {
+      section: "structured",
+      group: small.label,
+      library: "LangChain.js",
+      variant: "`JsonOutputParser` streaming partial objects (`parser.transform` over the pieces)",
+      opsPerIteration: 1,
+      run: async (iterations) => {
+        for (let i = 0; i < iterations; i++) await consume()
+      },
+      verify: async () => {
+        const { partials, last } = await consume()
+        // the parser's last emission is the whole value; the stream of partials ends with it
+        return describeStructured(last, text, partials - 1)
+      },
+      expected: EXPECTED_STRUCTURED
     }
   ]
 }

@@ -39,11 +39,18 @@ export const toIndex = (index: unknown): number | undefined => {
   return undefined
 }
 
+// Read once: `makeChunk` runs for every streamed chunk, and where the package runs
+// transpiled to CommonJS (tsx, vitest) each use of an imported name is a getter call.
+const newChunk = makeChunkUnchecked
+
+const hasStringIndex = (pieces: NonNullable<ChunkFields["toolCallChunks"]>): boolean => {
+  for (const piece of pieces) if (typeof piece.index === "string") return true
+  return false
+}
+
 export const makeChunk = (fields: ChunkFields): AIMessageChunk => {
   const pieces = fields.toolCallChunks
-  if (pieces === undefined || pieces.every((piece) => typeof piece.index !== "string")) {
-    return makeChunkUnchecked(fields as ChunkInit)
-  }
+  if (pieces === undefined || !hasStringIndex(pieces)) return newChunk(fields as ChunkInit)
   const toolCallChunks = pieces.map((piece): ToolCallChunk => {
     const { index, ...rest } = piece
     const numeric = toIndex(index)

@@ -220,7 +220,21 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
         }
         return chunk.id === undefined ? copy(chunk, { id }) : chunk
       }
-      return Stream.mapChunks(stream, Chunk.map(stamp))
+      // a Stream chunk whose elements all keep their ids is passed on as it is
+      return Stream.mapChunks(stream, (chunk) => {
+        const items = Chunk.toReadonlyArray(chunk)
+        let out: Array<AIMessageChunk> | undefined
+        for (let index = 0; index < items.length; index++) {
+          const item = items[index]!
+          const stamped = stamp(item)
+          if (out !== undefined) out.push(stamped)
+          else if (stamped !== item) {
+            out = items.slice(0, index)
+            out.push(stamped)
+          }
+        }
+        return out === undefined ? chunk : Chunk.unsafeFromArray(out)
+      })
     })
 
   return {

@@ -147,13 +147,21 @@ const callbacksOf = (options: CallOptions, global: ReadonlyArray<Callbacks>): Re
   return local.length === 0 ? global : global.length === 0 ? local : [...global, ...local]
 }
 
-/** Appends an empty chunk marked `last` when the stream's final chunk was not marked. */
-const markLast = (stream: Stream.Stream<AIMessageChunk, ChatError>, runId: string) =>
+/**
+ * Appends an empty chunk marked `last` when the stream's final chunk was not marked, and
+ * shows every Stream chunk to `observe` (the span's bookkeeping) in the same stage.
+ */
+const markLast = (
+  stream: Stream.Stream<AIMessageChunk, ChatError>,
+  runId: string,
+  observe: tracing.Observe | undefined
+) =>
   Stream.suspend(() => {
     let final: AIMessageChunk | undefined
     return Stream.concat(
       Stream.mapChunks(stream, (chunk) => {
         if (!Chunk.isEmpty(chunk)) final = Chunk.unsafeLast(chunk)
+        if (observe !== undefined) observe(chunk)
         return chunk
       }),
       Stream.suspend(() =>
@@ -209,11 +217,17 @@ const instrumentedStream = (state: State, call: Call): Stream.Stream<AIMessageCh
   Stream.unwrap(
     Effect.withFiberRuntime((fiber) => {
       const callbacks = callbacksOf(call.options, Context.get(fiber.currentContext, CurrentCallbacks))
-      let stream = markLast(state.runner.stream(call, state.bindings), call.runId)
-      if (callbacks.length > 0)
-        stream = streamWithCallbacks(stream, callbacks, runInfo(state, call), call.messages)
-      if (fiber.getFiberRef(FiberRef.currentTracerEnabled)) stream = tracing.traceStream(stream, state, call)
-      return Effect.succeed(stream)
+      const make = (observe: tracing.Observe | undefined) => {
+        const stream = markLast(state.runner.stream(call, state.bindings), call.runId, observe)
+        return callbacks.length === 0
+          ? stream
+          : streamWithCallbacks(stream, callbacks, runInfo(state, call), call.messages)
+      }
+      return Effect.succeed(
+        fiber.getFiberRef(FiberRef.currentTracerEnabled)
+          ? tracing.traceStream(make, state, call)
+          : make(undefined)
+      )
     })
   )
 

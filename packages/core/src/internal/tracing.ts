@@ -5,6 +5,8 @@
  *
  * @internal
  */
+import type * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -111,8 +113,17 @@ export const traceGenerate = (
     )
   )
 
+/** What a traced stream gives the stage that sees its chunks (see `traceStream`). */
+export type Observe = (chunk: Chunk.Chunk<AIMessageChunk>) => void
+
+/**
+ * Runs a stream in a span. `make` builds the stream with an `observe` function that a
+ * stage it already has calls on every Stream chunk (so tracing adds no stage of its
+ * own); the span gets the response id, model, finish reason and usage when the stream
+ * ends, `error.type` when it fails, and is the parent of the spans made while it runs.
+ */
 export const traceStream = (
-  stream: Stream.Stream<AIMessageChunk, ChatError>,
+  make: (observe: Observe) => Stream.Stream<AIMessageChunk, ChatError>,
   state: State,
   call: Call
 ): Stream.Stream<AIMessageChunk, ChatError> =>
@@ -122,17 +133,16 @@ export const traceStream = (
       let responseModel: string | undefined
       let finishReason: string | undefined
       let usage: UsageMetadata | undefined
-      return stream.pipe(
-        Stream.mapChunks((chunk) => {
-          for (const item of chunk) {
-            const metadata = item.responseMetadata
-            if (metadata.id !== undefined) responseId = metadata.id
-            if (metadata.modelName !== undefined) responseModel = metadata.modelName
-            if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
-            if (item.usageMetadata !== undefined) usage = addUsage(usage, item.usageMetadata)
-          }
-          return chunk
-        }),
+      const observe: Observe = (chunk) => {
+        for (const item of chunk) {
+          const metadata = item.responseMetadata
+          if (metadata.id !== undefined) responseId = metadata.id
+          if (metadata.modelName !== undefined) responseModel = metadata.modelName
+          if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
+          if (item.usageMetadata !== undefined) usage = addUsage(usage, item.usageMetadata)
+        }
+      }
+      return make(observe).pipe(
         Stream.tapError(markError(span)),
         Stream.ensuring(
           Effect.sync(() =>
@@ -144,7 +154,8 @@ export const traceStream = (
             })
           )
         ),
-        Stream.provideService(Tracer.ParentSpan, span)
+        // `provideSomeContext`, not `provideService`: the latter adds a `flatMap` stage
+        Stream.provideSomeContext(Context.make(Tracer.ParentSpan, span))
       )
     })
   )

@@ -23,8 +23,11 @@ export const fail = <E>(error: E): Step<E> => ({ _tag: "Fail", error })
 export interface Stage<A, B, E> {
   /** Pushes the outputs of one input chunk to `out`. */
   readonly step: (input: Chunk.Chunk<A>, out: Array<B>) => Step<E>
-  /** Called when the input ends (not after an `end` step): a failure, or nothing. */
-  readonly done: () => E | undefined
+  /**
+   * Called when the input ends (not after an `end` step): pushes its last outputs to
+   * `out` (emitted before its failure, if any) and returns a failure, or nothing.
+   */
+  readonly done: (out: Array<B>) => E | undefined
 }
 
 const emit = <B>(out: Array<B>) => Channel.write(Chunk.unsafeFromArray(out))
@@ -58,8 +61,10 @@ export const transduce = <A, E, R, B, E2>(
         },
         onFailure: Channel.failCause,
         onDone: () => {
-          const error = stage.done()
-          return error === undefined ? Channel.void : Channel.fail(error)
+          const out: Array<B> = []
+          const error = stage.done(out)
+          const after = error === undefined ? Channel.void : Channel.fail(error)
+          return out.length === 0 ? after : Channel.zipRight(emit(out), after)
         }
       })
       return loop

@@ -19,7 +19,7 @@
  * @internal
  */
 import * as Sse from "@effect/experimental/Sse"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { type ChatError, MalformedResponseError, TransportError } from "../../ChatError.js"
 import * as chunks from "./chunks.js"
 
@@ -78,8 +78,8 @@ class Decoder {
   private inParser = true
   /** Whether the parser dispatched an event during the current line. */
   private dispatched = false
-  /** Events not yet taken by `step`. */
-  private pending: Array<SseEvent> = []
+  /** Where decoded events go (the output of the current Stream chunk). */
+  out: Array<SseEvent> = []
   /** The parser's failure, if any. */
   failure: MalformedResponseError | undefined = undefined
 
@@ -92,17 +92,10 @@ class Decoder {
       (event) => {
         if (event._tag !== "Event") return
         this.dispatched = true
-        this.pending.push({ event: event.event, data: event.data, id: event.id })
+        this.out.push({ event: event.event, data: event.data, id: event.id })
       },
       maxEventSize === undefined ? undefined : { maxEventSize }
     )
-  }
-
-  /** Takes the events decoded so far. */
-  take(): Array<SseEvent> {
-    const events = this.pending
-    if (events.length > 0) this.pending = []
-    return events
   }
 
   /** Decodes one read; lines end the way `Stream.splitLines` ends them. */
@@ -144,9 +137,6 @@ class Decoder {
     }
     if (this.failure !== undefined) return
     this.carry += this.midCrLf ? text.substring(from, text.length - 1) : text.substring(from)
-    if (this.carry.length > this.maxEventSize) {
-      this.failure = tooLarge(this.provider, `a line longer than ${this.maxEventSize} characters`)
-    }
   }
 
   /** The body ended: its last line, if it had no newline, is a line too. */
@@ -155,7 +145,10 @@ class Decoder {
   }
 
   private endLine(rest: string, mayHaveCr: boolean): void {
-    if (this.carry.length === 0) return this.line(rest, mayHaveCr)
+    if (this.carry.length === 0) {
+      this.line(rest, mayHaveCr)
+      return
+    }
     // the line began in an earlier read, which may have had a lone carriage return
     const line = this.carry + rest
     this.carry = ""
@@ -173,7 +166,7 @@ class Decoder {
       // (and, with nothing held, do nothing at all)
       if (held !== undefined) {
         this.held = undefined
-        this.pending.push({ event: "message", data: held.slice(dataPrefix.length), id: undefined })
+        this.out.push({ event: "message", data: held.slice(dataPrefix.length), id: undefined })
       }
       return
     }
@@ -204,8 +197,10 @@ class Decoder {
       this.failure = tooLarge(this.provider, error.message)
       return
     }
-    // after a dispatch the parser holds nothing of the next event: no data, no name, no id
-    if (this.dispatched) this.inParser = false
+    // a blank line that dispatched an event leaves the parser holding nothing of the next
+    // one: no data, no name, no id (a line with a lone `\r` is two lines to the parser,
+    // so only a blank line can say the dispatch was the last thing it saw)
+    if (this.dispatched && line.length === 0) this.inParser = false
   }
 }
 
@@ -218,31 +213,36 @@ export const events = <E, R>(
     const { isEnd, provider } = options
     const decoder = new Decoder(provider, options.maxEventSize)
     let seenEnd = false
-    /** Moves decoded events to `out` up to the end marker; a failure comes after them. */
-    const drain = (out: Array<SseEvent>): chunks.Step<ChatError> => {
-      for (const event of decoder.take()) {
-        out.push(event)
-        if (isEnd?.(event)) {
-          seenEnd = true
-          return chunks.end
+    /** Ends `out` at the end marker, if it is among the events from `from` on; a failure comes after them. */
+    const check = (out: Array<SseEvent>, from: number): chunks.Step<ChatError> => {
+      if (isEnd !== undefined) {
+        for (let index = from; index < out.length; index++) {
+          if (isEnd(out[index]!)) {
+            seenEnd = true
+            out.length = index + 1
+            return chunks.end
+          }
         }
       }
       return decoder.failure === undefined ? undefined : chunks.fail(decoder.failure)
     }
     return {
       step: (input, out) => {
+        decoder.out = out
         for (const bytes of input) {
+          const from = out.length
           decoder.read(bytes)
-          const step = drain(out)
+          const step = check(out, from)
           if (step !== undefined) return step
         }
         return undefined
       },
-      done: () => {
+      done: (out) => {
+        // the last line (a lone `\r` in it can still end an event)
+        decoder.out = out
         decoder.end()
-        const rest: Array<SseEvent> = []
-        const step = drain(rest)
-        if (step !== undefined && step._tag === "Fail") return step.error
+        const step = check(out, 0)
+        if (step !== undefined) return step._tag === "Fail" ? step.error : undefined
         return isEnd === undefined || seenEnd ? undefined : missingEnd(provider)
       }
     }

@@ -24,10 +24,17 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import type { CompatProfile } from "../compat.js"
 import { reasoningOf, responseMetadataOf, toFinishReason, usageOf } from "./response.js"
-import { doneMarker, isRecord, type Json, num, rec, str } from "./wire.js"
+import { doneMarker, isRecord, type Json, rec, str } from "./wire.js"
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type Out = Message.AIMessageChunk
+
+// The per-event path reads these once: where the package runs transpiled to CommonJS
+// (tsx, vitest), every use of an imported name is a getter call on the module's exports.
+const makeChunk = Message.chunk
+const endMarker: string = doneMarker
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
 type ToolCallPiece = Writable<Omit<Message.ToolCallChunk, "index">> & { index?: number | string }
 
 const toolCallPieces = (calls: ReadonlyArray<unknown>): Array<ToolCallPiece> => {
@@ -51,7 +58,10 @@ const toolCallPieces = (calls: ReadonlyArray<unknown>): Array<ToolCallPiece> => 
   return pieces
 }
 
-const isFirstChoice = (choice: Json, position: number): boolean => (num(choice, "index") ?? position) === 0
+const isFirstChoice = (choice: Json, position: number): boolean => {
+  const index = choice.index
+  return (typeof index === "number" && Number.isFinite(index) ? index : position) === 0
+}
 
 /** The state of one stream: what has been seen, and what goes on the final chunk. */
 class State {
@@ -71,23 +81,32 @@ class State {
 
   step(event: Provider.SseEvent, out: Array<Out>): void {
     const data = event.data
-    if (data === doneMarker) {
+    if (data === endMarker) {
       this.done = true
       return
     }
     if (data.trim() === "") return
-    const parsed = parse(data, this.compat.name)
+    // `JSON.parse` on the hot path; the typed error (built by `Provider.parseJson`) only when it fails
+    let body: unknown
+    try {
+      body = JSON.parse(data)
+    } catch {
+      const parsed = Provider.parseJson(data, this.compat.name)
+      if (Either.isLeft(parsed)) {
+        this.fail(
+          event.event === "error"
+            ? Provider.errorFromBody({ provider: this.compat.name, body: data })
+            : parsed.left
+        )
+        return
+      }
+      body = parsed.right
+    }
     if (event.event === "error") {
-      const body = Either.getOrElse(parsed, () => data)
       this.fail(Provider.errorFromBody({ provider: this.compat.name, body }))
       return
     }
-    if (Either.isLeft(parsed)) {
-      this.fail(parsed.left)
-      return
-    }
-    const body = parsed.right
-    if (!isRecord(body)) {
+    if (!isObject(body)) {
       const message = `${this.compat.name} sent a stream event that is not a JSON object`
       this.fail(new ChatError.MalformedResponseError({ message, provider: this.compat.name }))
       return
@@ -96,41 +115,54 @@ class State {
       this.fail(Provider.errorFromBody({ provider: this.compat.name, body }))
       return
     }
-    const usage = usageOf(body, this.compat)
-    if (usage !== undefined) this.usage = usage
+    if ((body.usage !== undefined && body.usage !== null) || this.compat.usageContainer !== undefined) {
+      const usage = usageOf(body, this.compat)
+      if (usage !== undefined) this.usage = usage
+    }
     if (this.id === undefined) {
       const meta = responseMetadataOf(body)
       this.id = meta.id
       if (meta.modelName !== undefined) this.metadata.modelName = meta.modelName
       if (meta.id !== undefined) this.metadata.id = meta.id
     }
-    const fingerprint = str(body, "system_fingerprint")
-    const tier = str(body, "service_tier")
-    if (fingerprint !== undefined) this.metadata.systemFingerprint = fingerprint
-    if (tier !== undefined) this.metadata.serviceTier = tier
+    const fingerprint = body.system_fingerprint
+    const tier = body.service_tier
+    if (typeof fingerprint === "string") this.metadata.systemFingerprint = fingerprint
+    if (typeof tier === "string") this.metadata.serviceTier = tier
     const choices = body.choices
     if (!Array.isArray(choices)) return
     for (let position = 0; position < choices.length; position++) {
       const choice: unknown = choices[position]
-      if (isRecord(choice) && isFirstChoice(choice, position)) this.choice(choice, out)
+      if (isObject(choice) && isFirstChoice(choice, position)) this.choice(choice, out)
     }
   }
 
   choice(choice: Json, out: Array<Out>): void {
-    const delta = rec(choice, "delta") ?? {}
-    const text = str(delta, "content") ?? ""
-    const reasoning = reasoningOf(delta, this.compat)
-    const refusal = str(delta, "refusal")
-    const calls = Array.isArray(delta.tool_calls) ? toolCallPieces(delta.tool_calls) : undefined
-    const raw = str(choice, "finish_reason")
-    const logprobs = isRecord(choice.logprobs) ? choice.logprobs : undefined
-    const hasRefusal = refusal !== undefined && refusal !== ""
-    const hasCalls = calls !== undefined && calls.length > 0
+    let text = ""
+    let reasoning: string | undefined
+    let refusal: string | undefined
+    let calls: Array<ToolCallPiece> | undefined
+    const delta = choice.delta
+    if (isObject(delta)) {
+      const content = delta.content
+      if (typeof content === "string") text = content
+      if (this.compat.reasoningFields.length > 0) reasoning = reasoningOf(delta, this.compat)
+      const refused = delta.refusal
+      if (typeof refused === "string" && refused !== "") refusal = refused
+      const toolCalls = delta.tool_calls
+      if (Array.isArray(toolCalls)) {
+        const pieces = toolCallPieces(toolCalls)
+        if (pieces.length > 0) calls = pieces
+      }
+    }
+    const finish = choice.finish_reason
+    const raw = typeof finish === "string" ? finish : undefined
+    const logprobs = isObject(choice.logprobs) ? choice.logprobs : undefined
     if (
       text === "" &&
       reasoning === undefined &&
-      !hasRefusal &&
-      !hasCalls &&
+      refusal === undefined &&
+      calls === undefined &&
       raw === undefined &&
       logprobs === undefined
     ) {
@@ -161,9 +193,9 @@ class State {
     }
     if (logprobs !== undefined) metadata.logprobs = logprobs
     fields.responseMetadata = metadata
-    if (hasRefusal) fields.additionalKwargs = { refusal }
-    if (hasCalls) fields.toolCallChunks = calls
-    out.push(Message.chunk(fields))
+    if (refusal !== undefined) fields.additionalKwargs = { refusal }
+    if (calls !== undefined) fields.toolCallChunks = calls
+    out.push(makeChunk(fields))
   }
 
   /** The final chunk (usage, fingerprint, tier; `last: true`), or the failure of a cut-off stream. */
@@ -188,15 +220,6 @@ class State {
     if (this.id !== undefined) fields.id = this.id
     if (this.usage !== undefined) fields.usageMetadata = this.usage
     return Either.right(Message.chunk(fields))
-  }
-}
-
-/** `JSON.parse` on the hot path; the typed error (built by `Provider.parseJson`) only when it fails. */
-const parse = (data: string, provider: string): Either.Either<unknown, ChatError.MalformedResponseError> => {
-  try {
-    return Either.right(JSON.parse(data))
-  } catch {
-    return Provider.parseJson(data, provider)
   }
 }
 
