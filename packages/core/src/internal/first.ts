@@ -17,6 +17,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as streams from "./streams.js"
 
 /** A stream whose first chunk has been read. */
 export interface Opened<A, E> {
@@ -59,7 +60,7 @@ export const open = <A, E>(
 export const guarded = <A, E, E2>(
   attempt: (parent: Scope.Scope) => Effect.Effect<Opened<A, E>, E2>
 ): Stream.Stream<A, E | E2> =>
-  Stream.unwrapScoped(
+  streams.unwrapScoped(
     Effect.map(Effect.flatMap(Effect.scope, attempt), (opened) =>
       Chunk.isEmpty(opened.first) ? opened.rest : Stream.concat(Stream.fromChunk(opened.first), opened.rest)
     )

@@ -34,6 +34,7 @@ import { addUsage, concat, contentText, toMessage } from "./merge.js"
 import { type Binding, type Call, makeRunner, type Runner } from "./runner.js"
 import type { AIMessage, AIMessageChunk, Message, UsageMetadata } from "./schema.js"
 import { makeChunkUnchecked } from "./schema.js"
+import * as streams from "./streams.js"
 import { runTools, toolBinding } from "./tools.js"
 import * as tracing from "./tracing.js"
 
@@ -214,7 +215,7 @@ const streamWithCallbacks = (
   })
 
 const instrumentedStream = (state: State, call: Call): Stream.Stream<AIMessageChunk, ChatError> =>
-  Stream.unwrap(
+  streams.unwrap(
     Effect.withFiberRuntime((fiber) => {
       const callbacks = callbacksOf(call.options, Context.get(fiber.currentContext, CurrentCallbacks))
       const make = (observe: tracing.Observe | undefined) => {

@@ -5,10 +5,12 @@
  *
  * @internal
  */
+import * as Cause from "effect/Cause"
 import type * as Chunk from "effect/Chunk"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import type * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type { ChatError } from "../ChatError.js"
 import type { ChatResult } from "../ChatModel.js"
@@ -16,6 +18,7 @@ import { addUsage } from "./merge.js"
 import type { Call } from "./runner.js"
 import type { AIMessageChunk, UsageMetadata } from "./schema.js"
 import type { State } from "./service.js"
+import * as streams from "./streams.js"
 
 type Attributes = Record<string, unknown>
 
@@ -126,36 +129,40 @@ export const traceStream = (
   make: (observe: Observe) => Stream.Stream<AIMessageChunk, ChatError>,
   state: State,
   call: Call
-): Stream.Stream<AIMessageChunk, ChatError> =>
-  Stream.unwrapScoped(
-    Effect.map(Effect.makeSpanScoped(`chat ${state.modelName}`, spanOptions(state, call)), (span) => {
-      let responseId: string | undefined
-      let responseModel: string | undefined
-      let finishReason: string | undefined
-      let usage: UsageMetadata | undefined
-      const observe: Observe = (chunk) => {
-        for (const item of chunk) {
-          const metadata = item.responseMetadata
-          if (metadata.id !== undefined) responseId = metadata.id
-          if (metadata.modelName !== undefined) responseModel = metadata.modelName
-          if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
-          if (item.usageMetadata !== undefined) usage = addUsage(usage, item.usageMetadata)
+): Stream.Stream<AIMessageChunk, ChatError> => {
+  let responseId: string | undefined
+  let responseModel: string | undefined
+  let finishReason: string | undefined
+  let usage: UsageMetadata | undefined
+  const observe: Observe = (chunk) => {
+    for (const item of chunk) {
+      const metadata = item.responseMetadata
+      if (metadata.id !== undefined) responseId = metadata.id
+      if (metadata.modelName !== undefined) responseModel = metadata.modelName
+      if (metadata.finishReason !== undefined) finishReason = metadata.finishReason
+      if (item.usageMetadata !== undefined) usage = addUsage(usage, item.usageMetadata)
+    }
+  }
+  let span: Tracer.Span | undefined
+  return streams.unwrapScoped(
+    Effect.map(Effect.makeSpanScoped(`chat ${state.modelName}`, spanOptions(state, call)), (made) => {
+      span = made
+      return streams.provideService(make(observe), Tracer.ParentSpan, made)
+    }),
+    // before the span ends: the outcome, or the error's tag
+    (exit) =>
+      Effect.sync(() => {
+        if (span === undefined) return
+        if (Exit.isFailure(exit)) {
+          const error = Cause.failureOption(exit.cause)
+          if (Option.isSome(error)) span.attribute("error.type", error.value._tag)
         }
-      }
-      return make(observe).pipe(
-        Stream.tapError(markError(span)),
-        Stream.ensuring(
-          Effect.sync(() =>
-            annotate(span, {
-              responseId,
-              responseModel,
-              finishReasons: finishReason === undefined ? [] : [finishReason],
-              usage
-            })
-          )
-        ),
-        // `provideSomeContext`, not `provideService`: the latter adds a `flatMap` stage
-        Stream.provideSomeContext(Context.make(Tracer.ParentSpan, span))
-      )
-    })
+        annotate(span, {
+          responseId,
+          responseModel,
+          finishReasons: finishReason === undefined ? [] : [finishReason],
+          usage
+        })
+      })
   )
+}

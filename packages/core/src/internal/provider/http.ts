@@ -23,6 +23,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { type ChatError, InvalidInputError, MalformedResponseError, TimeoutError } from "../../ChatError.js"
 import type { Client, ClientOptions, Request, StreamRequest } from "../../Provider.js"
+import * as streams from "../streams.js"
 import { errorMessage, fromErrorBody, fromHttpClientError } from "./errors.js"
 import { parseJson } from "./json.js"
 import * as ndjson from "./ndjson.js"
@@ -289,7 +290,7 @@ const body = (
   accept: string,
   expectStream: boolean
 ): Stream.Stream<Uint8Array, ChatError> =>
-  Stream.unwrapScoped(
+  streams.unwrapScoped(
     redactingAuth(
       client,
       Effect.map(

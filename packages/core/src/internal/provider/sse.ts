@@ -55,6 +55,9 @@ export const missingEnd = (provider: string | undefined): TransportError =>
 const defaultMaxEventSize = 10 * 1024 * 1024
 const dataPrefix = "data: "
 
+/** A flat copy of a string (not a slice of a larger one, which would keep it alive). */
+const copyOf = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1))
+
 const tooLarge = (provider: string | undefined, detail: string): MalformedResponseError => {
   const message = `${provider ?? "the provider"} sent an event too large to parse: ${detail}`
   return new MalformedResponseError(provider === undefined ? { message } : { message, provider })
@@ -136,7 +139,9 @@ class Decoder {
       }
     }
     if (this.failure !== undefined) return
-    this.carry += this.midCrLf ? text.substring(from, text.length - 1) : text.substring(from)
+    const rest = this.midCrLf ? text.substring(from, text.length - 1) : text.substring(from)
+    // a copy: a substring would keep the whole read's text alive until the next read
+    this.carry = this.carry.length === 0 ? copyOf(rest) : this.carry + rest
   }
 
   /** The body ended: its last line, if it had no newline, is a line too. */
@@ -229,13 +234,16 @@ export const events = <E, R>(
     return {
       step: (input, out) => {
         decoder.out = out
+        let step: chunks.Step<ChatError> = undefined
         for (const bytes of input) {
           const from = out.length
           decoder.read(bytes)
-          const step = check(out, from)
-          if (step !== undefined) return step
+          step = check(out, from)
+          if (step !== undefined) break
         }
-        return undefined
+        // let the events (and the read's text they slice) go once they are emitted
+        decoder.out = []
+        return step
       },
       done: (out) => {
         // the last line (a lone `\r` in it can still end an event)
