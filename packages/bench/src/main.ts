@@ -154,7 +154,7 @@ const formatUs = (us: number): string =>
   us < 10 ? us.toFixed(2) : us < 100 ? us.toFixed(1) : Math.round(us).toLocaleString("en-US")
 
 const formatRatio = (ratio: number): string =>
-  ratio < 10 ? `${ratio.toFixed(ratio < 0.995 ? 2 : 1)}x` : `${Math.round(ratio)}x`
+  ratio < 0.995 ? `${ratio.toPrecision(2)}x` : ratio < 10 ? `${ratio.toFixed(1)}x` : `${Math.round(ratio)}x`
 
 const notMeasured = (reason: string): string => `not measured: ${reason.replaceAll("|", "\\|")}`
 
