@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -156,22 +157,36 @@ const markLast = (
   stream: Stream.Stream<AIMessageChunk, ChatError>,
   runId: string,
   observe: tracing.Observe | undefined
-) =>
-  Stream.suspend(() => {
-    let final: AIMessageChunk | undefined
-    return Stream.concat(
-      Stream.mapChunks(stream, (chunk) => {
-        if (!Chunk.isEmpty(chunk)) final = Chunk.unsafeLast(chunk)
-        if (observe !== undefined) observe(chunk)
-        return chunk
-      }),
-      Stream.suspend(() =>
-        final?.last === true
-          ? Stream.empty
-          : Stream.make(makeChunkUnchecked({ content: "", id: final?.id ?? `run-${runId}`, last: true }))
-      )
-    )
-  })
+): Stream.Stream<AIMessageChunk, ChatError> =>
+  Stream.pipeThroughChannel(
+    stream,
+    Channel.suspend(() => {
+      let final: AIMessageChunk | undefined
+      // one stage: chunks pass through as they are, the end appends (no `concat`)
+      const loop: Channel.Channel<
+        Chunk.Chunk<AIMessageChunk>,
+        Chunk.Chunk<AIMessageChunk>,
+        ChatError,
+        ChatError,
+        unknown,
+        unknown
+      > = Channel.readWithCause({
+        onInput: (chunk: Chunk.Chunk<AIMessageChunk>) => {
+          if (!Chunk.isEmpty(chunk)) final = Chunk.unsafeLast(chunk)
+          if (observe !== undefined) observe(chunk)
+          return Channel.zipRight(Channel.write(chunk), loop)
+        },
+        onFailure: Channel.failCause,
+        onDone: () =>
+          final?.last === true
+            ? Channel.void
+            : Channel.write(
+                Chunk.of(makeChunkUnchecked({ content: "", id: final?.id ?? `run-${runId}`, last: true }))
+              )
+      })
+      return loop
+    })
+  )
 
 /** Runs the callbacks of a stream: start, each chunk before it is emitted, end or error. */
 const streamWithCallbacks = (

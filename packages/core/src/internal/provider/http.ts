@@ -174,9 +174,13 @@ const toHttpRequest = (
 const redactingAuth = <A, E, R>(client: Client, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   client.apiKey === undefined
     ? effect
-    : Effect.locallyWith(effect, Headers.currentRedactedNames, (names) =>
-        names.includes(client.auth.header) ? names : [...names, client.auth.header]
-      )
+    : Effect.withFiberRuntime((fiber) => {
+        // usually already redacted (`authorization` is by default): no `locally` needed then
+        const names = fiber.getFiberRef(Headers.currentRedactedNames)
+        return names.includes(client.auth.header)
+          ? effect
+          : Effect.locally(effect, Headers.currentRedactedNames, [...names, client.auth.header])
+      })
 
 const withTimeout = <A, R>(
   client: Client,

@@ -234,7 +234,7 @@ export const events = <E, R>(
     return {
       step: (input, out) => {
         decoder.out = out
-        let step: chunks.Step<ChatError> = undefined
+        let step: chunks.Step<ChatError>
         for (const bytes of input) {
           const from = out.length
           decoder.read(bytes)
