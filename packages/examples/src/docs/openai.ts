@@ -2,7 +2,7 @@
  * The examples of docs/providers/openai.md: OpenAI's Chat Completions and Responses APIs
  * and OpenAI-compatible servers through `@effect-chat/openai`. Each layer needs an
  * `HttpClient` (the `...Live` ones provide `FetchHttpClient.layer` themselves);
- * test/docs/openai.test.ts runs every one of them against a loopback server.
+ * test/docs/openai.*.test.ts runs every one of them against a loopback server.
  *
  * Importing this module runs nothing but the OpenAI package's registration of
  * `"openai"` and `"openai-responses"` for `ChatModel.fromString`.
