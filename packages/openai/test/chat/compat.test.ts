@@ -15,6 +15,7 @@ import {
   bodyOf,
   collect,
   expectValidRequests,
+  finish,
   fixture,
   setup,
   track,
@@ -22,9 +23,6 @@ import {
 } from "../support/chat.js"
 
 afterEach(expectValidRequests)
-
-const merge = (chunks: ReadonlyArray<Message.AIMessageChunk>) =>
-  Message.toMessage(chunks.reduce(Message.concat, Message.chunk({ content: "" })))
 
 describe("compat detection", () => {
   it("detects families from unambiguous hosts", () => {
@@ -68,7 +66,7 @@ describe("DeepSeek", () => {
           outputTokenDetails: { reasoning: 104 }
         })
         const chunks = yield* collect(model.stream("9.11 or 9.8?"))
-        const streamed = merge(chunks)
+        const streamed = finish(chunks)
         expect(Message.text(streamed)).toBe(Message.text(invoked))
         expect(streamed.content).toEqual([
           { type: "reasoning", reasoning: "Compare 9.11 and 9.8: 9.8 = 9.80 > 9.11.", index: 0 },
@@ -110,8 +108,8 @@ describe("Groq", () => {
         compat: "groq"
       })
       const chunks = yield* collect(model.stream([Message.human({ content: "Hi", name: "ada" })]))
-      expect(merge(chunks).content).toBe("Hi there!")
-      expect(merge(chunks).usageMetadata).toEqual({ inputTokens: 12, outputTokens: 3, totalTokens: 15 })
+      expect(finish(chunks).content).toBe("Hi there!")
+      expect(finish(chunks).usageMetadata).toEqual({ inputTokens: 12, outputTokens: 3, totalTokens: 15 })
       expect(usages(chunks).filter((usage) => usage !== undefined)).toHaveLength(1)
       const body = bodyOf(server)
       expect(body.stream_options).toEqual({ include_usage: true })
@@ -174,7 +172,7 @@ describe("servers without usage or [DONE] (llama.cpp profile)", () => {
         compat: "llamacpp"
       })
       const chunks = yield* collect(model.stream("Hi"))
-      expect(merge(chunks).content).toBe("Hi!")
+      expect(finish(chunks).content).toBe("Hi!")
       expect(chunks.at(-1)?.last).toBe(true)
       expect(usages(chunks).every((usage) => usage === undefined)).toBe(true)
       const invoked = yield* model.invoke("Hi")
@@ -220,7 +218,7 @@ describe("vLLM and OpenRouter", () => {
         expect(usages(chunks).filter((usage) => usage !== undefined)).toEqual([
           { inputTokens: 9, outputTokens: 4, totalTokens: 13 }
         ])
-        expect(merge(chunks).content).toEqual([
+        expect(finish(chunks).content).toEqual([
           { type: "reasoning", reasoning: "Think.", index: 0 },
           { type: "text", text: "Hi" }
         ])
@@ -248,7 +246,7 @@ describe("vLLM and OpenRouter", () => {
         model: "deepseek/deepseek-r1",
         compat: "openrouter"
       })
-      const message = merge(yield* collect(model.stream("Sure?")))
+      const message = finish(yield* collect(model.stream("Sure?")))
       expect(message.content).toEqual([
         { type: "reasoning", reasoning: "Hmm.", index: 0 },
         { type: "text", text: "Yes." }
@@ -268,7 +266,7 @@ describe("Ollama", () => {
         profile: { toolCalling: true }
       })
       const chunks = yield* collect(model.stream("Weather in Paris and Rome?"))
-      const message = merge(chunks)
+      const message = finish(chunks)
       expect(message.toolCalls).toEqual([
         { id: "call_a1", name: "get_weather", args: { city: "Paris" } },
         { id: "call_b2", name: "get_weather", args: { city: "Rome" } }

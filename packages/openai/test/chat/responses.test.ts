@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { ChatModel, Message } from "@effect-chat/core"
 import { Effect } from "effect"
-import { expectValidRequests, fixture, setup } from "../support/chat.js"
+import { expectValidRequests, fixture, setup, textMetadata } from "../support/chat.js"
 
 afterEach(expectValidRequests)
 
@@ -18,14 +18,7 @@ describe("OpenAiChatModel invoke", () => {
       expect(message).toBeInstanceOf(Message.AIMessage)
       expect(message.content).toBe("Hello! How can I help you today?")
       expect(message.id).toBe("chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG")
-      expect(message.responseMetadata).toMatchObject({
-        modelName: "gpt-4.1-mini-2025-04-14",
-        id: "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-        finishReason: "stop",
-        rawFinishReason: "stop",
-        systemFingerprint: "fp_fc9f1d7035",
-        serviceTier: "default"
-      })
+      expect(message.responseMetadata).toMatchObject(textMetadata)
       expect(message.usageMetadata).toEqual({
         inputTokens: 19,
         outputTokens: 10,

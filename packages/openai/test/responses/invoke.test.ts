@@ -10,7 +10,7 @@ import * as WireServer from "@effect-chat/testing/internal/wireServer"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { apiKey, bodyOf, expectValidRequests, fixture, setup } from "./helpers.js"
+import { apiKey, bodyOf, expectValidRequests, fixture, setup } from "../support/responses.js"
 
 afterEach(expectValidRequests)
 

@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { OpenAiResponsesModel } from "../../src/index.js"
-import { apiKey, bodyOf, expectValidRequests, fixture, setup, track } from "./helpers.js"
+import { apiKey, bodyOf, expectValidRequests, fixture, setup, track } from "../support/responses.js"
 
 afterEach(expectValidRequests)
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "@effect/vitest"
 import { ChatModel, Message, Tool } from "@effect-chat/core"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { bodyOf, collect, expectValidRequests, finish, fixture, setup } from "./helpers.js"
+import { bodyOf, collect, expectValidRequests, finish, fixture, setup } from "../support/responses.js"
 
 afterEach(expectValidRequests)
 

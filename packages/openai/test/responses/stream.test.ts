@@ -26,7 +26,7 @@ import {
   fixture,
   fixtureJson,
   setup
-} from "./helpers.js"
+} from "../support/responses.js"
 
 afterEach(expectValidRequests)
 
