@@ -20,6 +20,22 @@ import * as input from "./internal/input.js"
 import * as merge from "./internal/merge.js"
 import type { PromptValue } from "./PromptValue.js"
 
+export {
+  /** @since 0.1.0 */
+  AudioBlock,
+  /** @since 0.1.0 */
+  Content,
+  /** @since 0.1.0 */
+  ContentBlock,
+  /** @since 0.1.0 */
+  FileBlock,
+  /** @since 0.1.0 */
+  ImageBlock,
+  /** @since 0.1.0 */
+  ReasoningBlock,
+  /** @since 0.1.0 */
+  TextBlock
+} from "./internal/content.js"
 export type {
   /** @since 0.1.0 */
   AIFields,
@@ -36,47 +52,35 @@ export {
   /** @since 0.1.0 */
   AIMessageChunk,
   /** @since 0.1.0 */
-  AudioBlock,
-  /** @since 0.1.0 */
-  Content,
-  /** @since 0.1.0 */
-  ContentBlock,
-  /** @since 0.1.0 */
-  FileBlock,
-  /** @since 0.1.0 */
   FinishReason,
   /** @since 0.1.0 */
   HumanMessage,
   /** @since 0.1.0 */
-  ImageBlock,
-  /** @since 0.1.0 */
-  InvalidToolCall,
-  /** @since 0.1.0 */
   Message,
-  /** @since 0.1.0 */
-  ReasoningBlock,
   /** @since 0.1.0 */
   ResponseMetadata,
   /** @since 0.1.0 */
   SystemMessage,
   /** @since 0.1.0 */
-  TextBlock,
-  /** @since 0.1.0 */
-  ToolCall,
-  /** @since 0.1.0 */
-  ToolCallChunk,
-  /** @since 0.1.0 */
   ToolMessage,
   /** @since 0.1.0 */
   UsageMetadata
 } from "./internal/schema.js"
+export {
+  /** @since 0.1.0 */
+  InvalidToolCall,
+  /** @since 0.1.0 */
+  ToolCall,
+  /** @since 0.1.0 */
+  ToolCallChunk
+} from "./internal/toolCalls.js"
 
+import type { Content } from "./internal/content.js"
 import {
   type AIFields,
   AIMessage,
   AIMessageChunk,
   type ChunkFields,
-  type Content,
   type Fields,
   HumanMessage,
   type Message,

@@ -24,7 +24,7 @@ import * as Option from "effect/Option"
 import type { Pipeable } from "effect/Pipeable"
 import type * as Stream from "effect/Stream"
 import type { ChatError, StructuredOutputError } from "./ChatError.js"
-import type { BatchOptions, CallOptions } from "./ChatModel.js"
+import type { BatchOptions, CallOptions } from "./internal/calls.js"
 import * as internal from "./internal/structured.js"
 import type { AIMessage, ChatInput } from "./Message.js"
 

@@ -11,21 +11,20 @@ import { InvalidInputError } from "../ChatError.js"
 import type { ChatInput, MessageLike } from "../Message.js"
 import { isPromptValue } from "../PromptValue.js"
 
+import { Content } from "./content.js"
 import {
   AIMessage,
   AIMessageChunk,
-  Content,
   HumanMessage,
-  type InvalidToolCall,
   Message,
   makeAI,
   makeHuman,
   makeSystem,
   makeTool,
   SystemMessage,
-  type ToolCall,
   ToolMessage
 } from "./schema.js"
+import type { InvalidToolCall, ToolCall } from "./toolCalls.js"
 
 type Json = Record<string, unknown>
 type Result<A> = Either.Either<A, string>

@@ -5,6 +5,7 @@
  * @internal
  */
 
+import type { Content, ContentBlock } from "./content.js"
 import { parsePartial } from "./partialJson.js"
 import {
   type AIFields,
@@ -12,16 +13,12 @@ import {
   type AIMessageChunk,
   type ChunkFields,
   type ChunkInit,
-  type Content,
-  type ContentBlock,
   emptyList,
-  type InvalidToolCall,
   makeAI,
   makeChunkUnchecked,
-  type ToolCall,
-  type ToolCallChunk,
   type UsageMetadata
 } from "./schema.js"
+import type { InvalidToolCall, ToolCall, ToolCallChunk } from "./toolCalls.js"
 
 type Json = Record<string, unknown>
 type Writable<T> = { -readonly [K in keyof T]: T[K] }

@@ -14,7 +14,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { InvalidInputError } from "../ChatError.js"
-import type { ChatModel } from "../ChatModel.js"
+import type { ChatModel } from "./model.js"
 
 /** What a provider registers: a layer for a model name and the caller's options. */
 export type Factory = (

@@ -11,8 +11,9 @@ import { dual } from "effect/Function"
 import * as Schedule from "effect/Schedule"
 import type { ChatError, StructuredOutputError } from "../ChatError.js"
 import { retryAfter } from "../ChatError.js"
-import type { FallbackOptions, RetryOptions, Service } from "../ChatModel.js"
 import type { Model as StructuredModel } from "../StructuredOutput.js"
+import type { Service } from "./calls.js"
+import type { FallbackOptions, RetryOptions } from "./combinatorOptions.js"
 import { guarded, type Opened, open, openFirst } from "./first.js"
 import { hasContent } from "./merge.js"
 import type { Binding, Call, Runner } from "./runner.js"
@@ -96,7 +97,7 @@ interface Candidate {
 const fallbackRunner = (candidates: ReadonlyArray<Candidate>, options: FallbackOptions): Runner => {
   const shouldFallBack = options.when ?? (() => true)
   const generate = (call: Call, outer: ReadonlyArray<Binding>) => {
-    const attempt = (at: number): Effect.Effect<import("../ChatModel.js").ChatResult, ChatError> => {
+    const attempt = (at: number): Effect.Effect<import("./protocol.js").ChatResult, ChatError> => {
       const candidate = candidates[at]!
       const effect = candidate.runner.generate(call, [...candidate.bindings, ...outer])
       return at === candidates.length - 1

@@ -8,8 +8,9 @@
  */
 import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
+import type { ContentBlock } from "./content.js"
 import { contentText } from "./merge.js"
-import type { AIMessage, AIMessageChunk, ContentBlock } from "./schema.js"
+import type { AIMessage, AIMessageChunk } from "./schema.js"
 import { copy, makeChunkUnchecked } from "./schema.js"
 
 const firstStop = (text: string, stop: ReadonlyArray<string>): number => {

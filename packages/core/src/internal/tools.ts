@@ -12,14 +12,16 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { ChatError } from "../ChatError.js"
-import type { CallOptions, RunToolsOptions, ToolChoice } from "../ChatModel.js"
 import type { Any as AnyTool, RunOptions, ToolError } from "../Tool.js"
+import type { CallOptions, RunToolsOptions } from "./calls.js"
 import { fromInput } from "./input.js"
+import type { ToolChoice } from "./protocol.js"
 import type { Binding } from "./runner.js"
 import type { ToolMessage } from "./schema.js"
-import { type AIMessage, copy, type InvalidToolCall, type Message, type ToolCall } from "./schema.js"
+import { type AIMessage, copy, type Message } from "./schema.js"
 import { isDecoded, markDecoded } from "./tool/decoded.js"
 import { run as runToolCalls } from "./tool/run.js"
+import type { InvalidToolCall, ToolCall } from "./toolCalls.js"
 
 /** Options of `bindTools`. */
 export interface BindOptions {
