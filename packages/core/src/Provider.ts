@@ -32,6 +32,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientTag from "@effect/platform/HttpClient"
+import type * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -437,6 +438,64 @@ export const mapOrFail: {
     f: (a: A) => Either.Either<B, E2>
   ): Stream.Stream<B, E | E2, R>
 } = dual(2, chunks.mapOrFail)
+
+/**
+ * What a `Stage` says after a Stream chunk: `undefined` to go on, `{ _tag: "End" }` to
+ * end the stream after the elements it pushed (an end marker: the request is closed),
+ * `{ _tag: "Fail", error }` to fail it after them.
+ *
+ * @since 0.1.0
+ */
+export type Step<E> = chunks.Step<E>
+
+/**
+ * One run of a stateful stream stage (`transduce`): `step` pushes the outputs of one
+ * Stream chunk of input to `out`; `done`, called when the input ends (not after an
+ * `End` step), pushes the last outputs and returns a failure or `undefined`.
+ *
+ * @since 0.1.0
+ */
+export interface Stage<A, B, E> {
+  readonly step: (input: Chunk.Chunk<A>, out: Array<B>) => Step<E>
+  readonly done: (out: Array<B>) => E | undefined
+}
+
+/**
+ * Runs a stateful stage over a stream, whole Stream chunks at a time (no effect per
+ * element): each Stream chunk of input gives at most one Stream chunk of output, and
+ * the stage can end the stream (an end marker) or fail it after the elements before the
+ * failure. `make` is called once per run of the stream. Over a stream that
+ * `streamSse`, `decodeSse`, `mapOrFail` or `transduce` made, the stage runs fused with
+ * theirs (one stage, the same output): cheaper per chunk, and nothing of a network read
+ * (its events, its text) is kept while the stream waits for the next one. The way to
+ * turn events into message chunks when `mapOrFail` is not enough (state across events,
+ * an end marker, a final chunk).
+ *
+ * @example
+ * ```ts
+ * import { Provider } from "@effect-chat/core"
+ * import type { Stream } from "effect"
+ *
+ * // the data of every event up to `[DONE]` (excluded), failing if there is none
+ * const data = (events: Stream.Stream<Provider.SseEvent>) =>
+ *   Provider.transduce(events, (): Provider.Stage<Provider.SseEvent, string, Error> => ({
+ *     step: (input, out) => {
+ *       for (const event of input) {
+ *         if (event.data === "[DONE]") return { _tag: "End" }
+ *         out.push(event.data)
+ *       }
+ *       return undefined
+ *     },
+ *     done: () => new Error("no [DONE]")
+ *   }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const transduce: {
+  <A, B, E2>(make: () => Stage<A, B, E2>): <E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<B, E | E2, R>
+  <A, E, R, B, E2>(self: Stream.Stream<A, E, R>, make: () => Stage<A, B, E2>): Stream.Stream<B, E | E2, R>
+} = dual(2, chunks.transduce)
 
 // ---------------------------------------------------------------------------
 // errors

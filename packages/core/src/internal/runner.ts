@@ -25,6 +25,7 @@ import type {
 } from "../ChatModel.js"
 import { openFirst } from "./first.js"
 import { concat, contentText, hasContent, toChunk, toMessage } from "./merge.js"
+import * as chunks from "./provider/chunks.js"
 import { AIMessage, type AIMessageChunk, copy, type Message, makeAI, makeChunkUnchecked } from "./schema.js"
 import { truncateMessage, truncateStream } from "./stop.js"
 
@@ -204,8 +205,9 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
           })
         : Effect.die("ChatModel.make needs generate or stream")
 
+  // a stage of the provider's own pipeline when it has one (see `chunks.transduce`)
   const stampChunks = (stream: Stream.Stream<AIMessageChunk, ChatError>, request: ChatRequest) =>
-    Stream.suspend(() => {
+    chunks.transduce(stream, (): chunks.ChunkStage<AIMessageChunk, AIMessageChunk, never> => {
       const id = `run-${request.runId}`
       let first = true
       const stamp = (chunk: AIMessageChunk): AIMessageChunk => {
@@ -220,21 +222,24 @@ export const makeRunner = (impl: Impl, modelName: string): Runner => {
         }
         return chunk.id === undefined ? copy(chunk, { id }) : chunk
       }
-      // a Stream chunk whose elements all keep their ids is passed on as it is
-      return Stream.mapChunks(stream, (chunk) => {
-        const items = Chunk.toReadonlyArray(chunk)
-        let out: Array<AIMessageChunk> | undefined
-        for (let index = 0; index < items.length; index++) {
-          const item = items[index]!
-          const stamped = stamp(item)
-          if (out !== undefined) out.push(stamped)
-          else if (stamped !== item) {
-            out = items.slice(0, index)
-            out.push(stamped)
+      return {
+        // a Stream chunk whose elements all keep their ids is passed on as it is
+        chunk: (chunk) => {
+          const items = Chunk.toReadonlyArray(chunk)
+          let out: Array<AIMessageChunk> | undefined
+          for (let index = 0; index < items.length; index++) {
+            const item = items[index]!
+            const stamped = stamp(item)
+            if (out !== undefined) out.push(stamped)
+            else if (stamped !== item) {
+              out = items.slice(0, index)
+              out.push(stamped)
+            }
           }
-        }
-        return out === undefined ? chunk : Chunk.unsafeFromArray(out)
-      })
+          return out === undefined ? chunk : Chunk.unsafeFromArray(out)
+        },
+        done: () => undefined
+      }
     })
 
   return {

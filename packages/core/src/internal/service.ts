@@ -5,7 +5,6 @@
  *
  * @internal
  */
-import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -32,6 +31,7 @@ import type { PromptValue } from "../PromptValue.js"
 import type { Any as AnyTool } from "../Tool.js"
 import { fromInput } from "./input.js"
 import { addUsage, concat, contentText, toMessage } from "./merge.js"
+import * as chunks from "./provider/chunks.js"
 import { type Binding, type Call, makeRunner, type Runner } from "./runner.js"
 import type { AIMessage, AIMessageChunk, Message, UsageMetadata } from "./schema.js"
 import { makeChunkUnchecked } from "./schema.js"
@@ -151,42 +151,31 @@ const callbacksOf = (options: CallOptions, global: ReadonlyArray<Callbacks>): Re
 
 /**
  * Appends an empty chunk marked `last` when the stream's final chunk was not marked, and
- * shows every Stream chunk to `observe` (the span's bookkeeping) in the same stage.
+ * shows every Stream chunk to `observe` (the span's bookkeeping) in the same stage: a
+ * stage of the provider's own pipeline when it has one (see `chunks.transduce`).
  */
 const markLast = (
   stream: Stream.Stream<AIMessageChunk, ChatError>,
   runId: string,
   observe: tracing.Observe | undefined
 ): Stream.Stream<AIMessageChunk, ChatError> =>
-  Stream.pipeThroughChannel(
-    stream,
-    Channel.suspend(() => {
-      let final: AIMessageChunk | undefined
-      // one stage: chunks pass through as they are, the end appends (no `concat`)
-      const loop: Channel.Channel<
-        Chunk.Chunk<AIMessageChunk>,
-        Chunk.Chunk<AIMessageChunk>,
-        ChatError,
-        ChatError,
-        unknown,
-        unknown
-      > = Channel.readWithCause({
-        onInput: (chunk: Chunk.Chunk<AIMessageChunk>) => {
-          if (!Chunk.isEmpty(chunk)) final = Chunk.unsafeLast(chunk)
-          if (observe !== undefined) observe(chunk)
-          return Channel.zipRight(Channel.write(chunk), loop)
-        },
-        onFailure: Channel.failCause,
-        onDone: () =>
-          final?.last === true
-            ? Channel.void
-            : Channel.write(
-                Chunk.of(makeChunkUnchecked({ content: "", id: final?.id ?? `run-${runId}`, last: true }))
-              )
-      })
-      return loop
-    })
-  )
+  chunks.transduce(stream, (): chunks.ChunkStage<AIMessageChunk, AIMessageChunk, never> => {
+    let final: AIMessageChunk | undefined
+    return {
+      // chunks pass through as they are, the end appends (no `concat`)
+      chunk: (chunk) => {
+        if (!Chunk.isEmpty(chunk)) final = Chunk.unsafeLast(chunk)
+        if (observe !== undefined) observe(chunk)
+        return chunk
+      },
+      done: (out) => {
+        if (final?.last !== true) {
+          out.push(makeChunkUnchecked({ content: "", id: final?.id ?? `run-${runId}`, last: true }))
+        }
+        return undefined
+      }
+    }
+  })
 
 /** Runs the callbacks of a stream: start, each chunk before it is emitted, end or error. */
 const streamWithCallbacks = (

@@ -18,16 +18,16 @@
  * @internal
  */
 import { ChatError, Message, Provider } from "@effect-chat/core"
-import * as Channel from "effect/Channel"
-import * as Chunk from "effect/Chunk"
 import * as Either from "effect/Either"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import type { CompatProfile } from "../compat.js"
 import { reasoningOf, responseMetadataOf, toFinishReason, usageOf } from "./response.js"
 import { doneMarker, isRecord, type Json, rec, str } from "./wire.js"
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type Out = Message.AIMessageChunk
+
+const ended: Provider.Step<never> = { _tag: "End" }
 
 // The per-event path reads these once: where the package runs transpiled to CommonJS
 // (tsx, vitest), every use of an imported name is a getter call on the module's exports.
@@ -180,19 +180,22 @@ class State {
               ]
     }
     if (this.id !== undefined) fields.id = this.id
-    const metadata: Writable<Message.ResponseMetadata> = {}
-    if (!this.emitted) {
-      this.emitted = true
-      if (this.metadata.modelName !== undefined) metadata.modelName = this.metadata.modelName
-      if (this.metadata.id !== undefined) metadata.id = this.metadata.id
+    if (!this.emitted || raw !== undefined || logprobs !== undefined) {
+      // most deltas carry no metadata: their chunks share the empty default
+      const metadata: Writable<Message.ResponseMetadata> = {}
+      if (!this.emitted) {
+        this.emitted = true
+        if (this.metadata.modelName !== undefined) metadata.modelName = this.metadata.modelName
+        if (this.metadata.id !== undefined) metadata.id = this.metadata.id
+      }
+      if (raw !== undefined) {
+        this.finished = true
+        metadata.finishReason = toFinishReason(raw)
+        metadata.rawFinishReason = raw
+      }
+      if (logprobs !== undefined) metadata.logprobs = logprobs
+      fields.responseMetadata = metadata
     }
-    if (raw !== undefined) {
-      this.finished = true
-      metadata.finishReason = toFinishReason(raw)
-      metadata.rawFinishReason = raw
-    }
-    if (logprobs !== undefined) metadata.logprobs = logprobs
-    fields.responseMetadata = metadata
     if (refusal !== undefined) fields.additionalKwargs = { refusal }
     if (calls !== undefined) fields.toolCallChunks = calls
     out.push(makeChunk(fields))
@@ -223,49 +226,37 @@ class State {
   }
 }
 
-const emit = (out: Array<Out>) => Channel.write(Chunk.unsafeFromArray(out))
-
 /**
  * The message chunks of a Chat Completions event stream: one pass over each Stream chunk
  * of events (no effect per event), ending at `[DONE]` (which closes the request) and
- * failing after the chunks that came before a failure.
+ * failing after the chunks that came before a failure. A stage of `Provider.transduce`,
+ * so over `Provider.streamSse` it runs fused with the SSE decoding.
  */
 export const toChunks = <E>(
   events: Stream.Stream<Provider.SseEvent, E>,
   compat: CompatProfile
 ): Stream.Stream<Message.AIMessageChunk, E | ChatError.ChatError> =>
-  Stream.pipeThroughChannel(
-    events,
-    Channel.suspend(() => {
-      const state = new State(compat)
-      const failWith = (out: Array<Out>, error: ChatError.ChatError) =>
-        out.length === 0 ? Channel.fail(error) : Channel.zipRight(emit(out), Channel.fail(error))
-      const finish = (out: Array<Out>) => {
-        const last = state.end()
-        if (Either.isLeft(last)) return failWith(out, last.left)
-        out.push(last.right)
-        return emit(out)
-      }
-      const loop: Channel.Channel<
-        Chunk.Chunk<Out>,
-        Chunk.Chunk<Provider.SseEvent>,
-        E | ChatError.ChatError,
-        E,
-        unknown,
-        unknown
-      > = Channel.readWithCause({
-        onInput: (input: Chunk.Chunk<Provider.SseEvent>) => {
-          const out: Array<Out> = []
-          for (const event of input) {
-            state.step(event, out)
-            if (state.failure !== undefined) return failWith(out, state.failure)
-            if (state.done) return finish(out)
+  Provider.transduce(events, (): Provider.Stage<Provider.SseEvent, Out, ChatError.ChatError> => {
+    const state = new State(compat)
+    return {
+      step: (input, out) => {
+        for (const event of input) {
+          state.step(event, out)
+          if (state.failure !== undefined) return { _tag: "Fail", error: state.failure }
+          if (state.done) {
+            const last = state.end()
+            if (Either.isLeft(last)) return { _tag: "Fail", error: last.left }
+            out.push(last.right)
+            return ended
           }
-          return out.length === 0 ? loop : Channel.zipRight(emit(out), loop)
-        },
-        onFailure: Channel.failCause,
-        onDone: () => finish([])
-      })
-      return loop
-    })
-  )
+        }
+        return undefined
+      },
+      done: (out) => {
+        const last = state.end()
+        if (Either.isLeft(last)) return last.left
+        out.push(last.right)
+        return undefined
+      }
+    }
+  })
