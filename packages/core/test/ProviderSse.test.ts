@@ -83,7 +83,12 @@ const line = fc.oneof(
 )
 const piece = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(line, newline).map(([text, end]) => text + end) },
-  { weight: 3, arbitrary: newline }
+  { weight: 3, arbitrary: newline },
+  // whole named events, the shape of most Responses API streams
+  {
+    weight: 2,
+    arbitrary: fc.tuple(value, value).map(([name, data]) => `event: ${name}\ndata: ${data}\n\n`)
+  }
 )
 const body = fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join(""))
 

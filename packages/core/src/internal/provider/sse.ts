@@ -4,17 +4,19 @@
  * lines (`\n` and `\r\n`, exactly as `Stream.splitLines`), and every line given to
  * `@effect/experimental`'s SSE parser, which owns the format.
  *
- * One shortcut, for the event nearly every stream is made of: an event that is a single
- * `data: ` line followed by a blank line is emitted without going through the parser,
- * because the parser scans every character of every line in JavaScript (about 2 µs an
- * event, more than `JSON.parse` of its data). The shortcut is taken only where the
- * parser holds no state that could change the event (between two events it dispatched,
- * on lines without a carriage return, never for the first line of a body, never for an
- * event the parser would reject as too large), and it gives exactly the event the
- * parser would give: `event: "message"`, the data after `data: `, no id. Every other
- * line (other fields, comments, multi-line data, `data:` without its space, `retry:`,
- * `id:`) goes to the parser, and so does the held line when its event turns out to be
- * anything else. A test checks the two ways agree on generated bodies.
+ * One shortcut, for the events nearly every stream is made of: an event that is a single
+ * `data: ` line, or an `event: ` line and then a single `data: ` line, followed by a
+ * blank line is emitted without going through the parser, because the parser scans
+ * every character of every line in JavaScript (about 2 µs an event, more than
+ * `JSON.parse` of its data). The shortcut is taken only where the parser holds no state
+ * that could change the event (between two events it dispatched, on lines without a
+ * carriage return, never for the first line of a body, never for an event the parser
+ * would reject as too large), and it gives exactly the event the parser would give: the
+ * name after `event: ` (`"message"` without one), the data after `data: `, no id. Every
+ * other line (other fields, comments, multi-line data, `data:` without its space, a
+ * second `event:` line, `retry:`, `id:`) goes to the parser, and so do the held lines
+ * when their event turns out to be anything else. A test checks the two ways agree on
+ * generated bodies.
  *
  * @internal
  */
@@ -54,6 +56,13 @@ export const missingEnd = (provider: string | undefined): TransportError =>
 
 const defaultMaxEventSize = 10 * 1024 * 1024
 const dataPrefix = "data: "
+const eventPrefix = "event: "
+
+/** Whether `text[from, to)` holds a carriage return. */
+const hasCr = (text: string, from: number, to: number): boolean => {
+  const cr = text.indexOf("\r", from)
+  return cr !== -1 && cr < to
+}
 
 /** A flat copy of a string (not a slice of a larger one, which would keep it alive). */
 const copyOf = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1))
@@ -75,8 +84,10 @@ class Decoder {
   private carry = ""
   /** Whether the last read ended with `\r` (perhaps the first half of `\r\n`). */
   private midCrLf = false
-  /** The `data: ` line that is, so far, the whole current event. */
+  /** The data of the `data: ` line that is, so far, the whole current event's data. */
   private held: string | undefined = undefined
+  /** The name of the `event: ` line that, so far, began the current event (before any `data: ` line). */
+  private heldName: string | undefined = undefined
   /** Whether the parser holds part of an event (or may: until it next dispatches one). */
   private inParser = true
   /** Whether the parser dispatched an event during the current line. */
@@ -112,7 +123,7 @@ class Decoder {
     if (this.midCrLf) {
       this.midCrLf = false
       if (lf === 0) {
-        this.endLine("", true)
+        this.endLine(text, 0, 0, true)
         from = 1
         lf = text.indexOf("\n", from)
       } else {
@@ -122,14 +133,14 @@ class Decoder {
     while (cr !== -1 || lf !== -1) {
       if (this.failure !== undefined) return
       if (cr === -1 || (lf !== -1 && lf < cr)) {
-        this.endLine(text.substring(from, lf), mayHaveCr)
+        this.endLine(text, from, lf, mayHaveCr)
         from = lf + 1
         lf = text.indexOf("\n", from)
       } else if (cr === text.length - 1) {
         this.midCrLf = true
         cr = -1
       } else if (lf === cr + 1) {
-        this.endLine(text.substring(from, cr), mayHaveCr)
+        this.endLine(text, from, cr, mayHaveCr)
         from = cr + 2
         cr = text.indexOf("\r", from)
         lf = text.indexOf("\n", from)
@@ -146,53 +157,70 @@ class Decoder {
 
   /** The body ended: its last line, if it had no newline, is a line too. */
   end(): void {
-    if (this.carry.length > 0) this.endLine("", true)
+    if (this.carry.length > 0) this.endLine("", 0, 0, true)
   }
 
-  private endLine(rest: string, mayHaveCr: boolean): void {
+  /** The line `text[from, to)`, after what an earlier read left of it. */
+  private endLine(text: string, from: number, to: number, mayHaveCr: boolean): void {
     if (this.carry.length === 0) {
-      this.line(rest, mayHaveCr)
+      this.line(text, from, to, mayHaveCr)
       return
     }
     // the line began in an earlier read, which may have had a lone carriage return
-    const line = this.carry + rest
+    const line = this.carry + text.substring(from, to)
     this.carry = ""
-    this.line(line, true)
+    this.line(line, 0, line.length, true)
   }
 
-  private line(line: string, mayHaveCr: boolean): void {
+  /**
+   * The line `text[from, to)` (read in place: only the parts an event keeps are cut out).
+   * `mayHaveCr`: whether the line may hold a lone carriage return.
+   */
+  private line(text: string, from: number, to: number, mayHaveCr: boolean): void {
     if (this.inParser) {
-      this.feed(line)
+      this.feed(text.substring(from, to))
       return
     }
     const held = this.held
-    if (line.length === 0) {
-      // a blank line: the parser would dispatch the held line as a `message` event
-      // (and, with nothing held, do nothing at all)
+    const heldName = this.heldName
+    if (from === to) {
+      // a blank line: the parser would dispatch the held data as an event (named by the
+      // held `event:` line, else `message`), and with no data dispatch nothing and forget
+      // the name
+      this.heldName = undefined
       if (held !== undefined) {
         this.held = undefined
-        this.out.push({ event: "message", data: held.slice(dataPrefix.length), id: undefined })
+        this.out.push({ event: heldName ?? "message", data: held, id: undefined })
       }
       return
     }
-    if (
-      held === undefined &&
-      line.startsWith(dataPrefix) &&
-      // the parser's own size check: the data and its newline
-      line.length - dataPrefix.length + 1 <= this.maxEventSize &&
-      !(mayHaveCr && line.includes("\r"))
-    ) {
-      this.held = line
-      return
+    if (held === undefined && !(mayHaveCr && hasCr(text, from, to))) {
+      if (
+        text.startsWith(dataPrefix, from) &&
+        // the parser's own size check: the data and its newline
+        to - from - dataPrefix.length + 1 <= this.maxEventSize
+      ) {
+        this.held = text.substring(from + dataPrefix.length, to)
+        return
+      }
+      if (heldName === undefined && text.startsWith(eventPrefix, from)) {
+        this.heldName = text.substring(from + eventPrefix.length, to)
+        return
+      }
     }
-    // anything else: the parser takes the event from here, held line first
+    // anything else: the parser takes the event from here, held lines first (in their order)
     this.inParser = true
-    if (held !== undefined) {
-      this.held = undefined
-      this.feed(held)
+    this.held = undefined
+    this.heldName = undefined
+    if (heldName !== undefined) {
+      this.feed(eventPrefix + heldName)
       if (this.failure !== undefined) return
     }
-    this.feed(line)
+    if (held !== undefined) {
+      this.feed(dataPrefix + held)
+      if (this.failure !== undefined) return
+    }
+    this.feed(text.substring(from, to))
   }
 
   private feed(line: string): void {
