@@ -22,9 +22,8 @@
  * @internal
  */
 import { ChatError, Message, Provider } from "@effect-chat/core"
-import * as Chunk from "effect/Chunk"
 import * as Either from "effect/Either"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import {
   type Blocks,
   blockIndex,
@@ -65,6 +64,12 @@ interface State {
   readonly callStarted: Set<number>
   /** Whether a final event was seen. */
   ended: boolean
+  /** The stream's typed failure, once an event fails it. */
+  failure: ChatError.ChatError | undefined
+  /** The last text part deltas went to: its output and content index, and its block index. */
+  textOutput: number
+  textContent: number
+  textIndex: number
 }
 
 const makeState = (provider: string): State => ({
@@ -77,17 +82,32 @@ const makeState = (provider: string): State => ({
   streamed: new Set(),
   summaryPart: new Map(),
   callStarted: new Set(),
-  ended: false
+  ended: false,
+  failure: undefined,
+  textOutput: -1,
+  textContent: -1,
+  textIndex: -1
 })
 
-type Step = Either.Either<Message.AIMessageChunk | undefined, ChatError.ChatError>
+/** What one event gives: a chunk, or nothing (a failure is put on the state). */
+type Step = Message.AIMessageChunk | undefined
 
-const none: Step = Either.right(undefined)
+const none: Step = undefined
+
+// read once: where the package runs transpiled to CommonJS (tsx, vitest), every use of
+// an imported name is a getter call on the module's exports
+const makeChunk = Message.chunk
+
+/** Fails the stream with `error` (after the chunks of the events before). */
+const failWith = (state: State, error: ChatError.ChatError): Step => {
+  state.failure = error
+  return undefined
+}
 
 const chunkOf = (state: State, fields: Writable<Message.ChunkFields>): Step => {
   if (state.id !== undefined) fields.id = state.id
   state.sawOutput = true
-  return Either.right(Message.chunk(fields))
+  return makeChunk(fields)
 }
 
 /** `additionalKwargs.itemIds` for a block, the first time only. */
@@ -106,7 +126,7 @@ const withKwargs = (
 }
 
 const missing = (state: State, type: string, field: string): Step =>
-  Either.left(malformed(`sent a ${type} event without ${field}`, state.provider))
+  failWith(state, malformed(`sent a ${type} event without ${field}`, state.provider))
 
 // ---------------------------------------------------------------------------
 // deltas
@@ -120,9 +140,16 @@ const textDelta = (state: State, event: Json): Step => {
   if (outputIndex === undefined) return missing(state, EventType.outputTextDelta, "output_index")
   const logprobs = arr(event, "logprobs")
   if (delta === "" && logprobs.length === 0) return none
-  const key = textKey(outputIndex, contentIndex)
-  state.streamed.add(key)
-  const index = blockIndex(state.blocks, key)
+  let index = state.textIndex
+  if (outputIndex !== state.textOutput || contentIndex !== state.textContent) {
+    // a part's first delta (most deltas go to the part the one before went to)
+    const key = textKey(outputIndex, contentIndex)
+    state.streamed.add(key)
+    index = blockIndex(state.blocks, key)
+    state.textOutput = outputIndex
+    state.textContent = contentIndex
+    state.textIndex = index
+  }
   const fields: Writable<Message.ChunkFields> = {
     content: delta === "" ? "" : [{ type: "text", text: delta, index }]
   }
@@ -303,7 +330,7 @@ const finished = (state: State, event: Json): Step => {
   state.ended = true
   if (!state.sawOutput) {
     // a server that sent no output events: the final response carries it all
-    return Either.right(responseChunk(response, true))
+    return responseChunk(response, true)
   }
   const hasToolCalls =
     state.sawToolCall ||
@@ -317,7 +344,7 @@ const finished = (state: State, event: Json): Step => {
   const usage = usageOf(response.usage)
   if (id !== undefined) fields.id = id
   if (usage !== undefined) fields.usageMetadata = usage
-  return Either.right(Message.chunk(fields))
+  return makeChunk(fields)
 }
 
 /** One parsed event to at most one chunk, or the stream's typed failure. */
@@ -349,7 +376,8 @@ const step = (state: State, event: Json): Step => {
     case EventType.failed: {
       const response = rec(event, "response")
       state.ended = true
-      return Either.left(
+      return failWith(
+        state,
         errorOf(
           response === undefined ? undefined : response.error,
           `${state.provider} reported that the response failed`,
@@ -359,7 +387,8 @@ const step = (state: State, event: Json): Step => {
     }
     case EventType.error:
       state.ended = true
-      return Either.left(
+      return failWith(
+        state,
         errorOf(
           rec(event, "error") ?? event,
           `${state.provider} reported an error in the stream`,
@@ -373,17 +402,23 @@ const step = (state: State, event: Json): Step => {
 
 /** One SSE event: parsed, typed by its `type` (or its `event:` name), stepped. */
 const onEvent = (state: State, sse: Provider.SseEvent): Step => {
-  const parsed = Provider.parseJson(sse.data, state.provider)
-  if (Either.isLeft(parsed)) return Either.left(parsed.left)
-  const event = parsed.right
+  // `JSON.parse` on the hot path; the typed error (built by `Provider.parseJson`) only when it fails
+  let event: unknown
+  try {
+    event = JSON.parse(sse.data)
+  } catch {
+    const parsed = Provider.parseJson(sse.data, state.provider)
+    if (Either.isLeft(parsed)) return failWith(state, parsed.left)
+    event = parsed.right
+  }
   if (!isRecord(event)) {
-    return Either.left(malformed(`sent an event that is not a JSON object (${sse.event})`, state.provider))
+    return failWith(
+      state,
+      malformed(`sent an event that is not a JSON object (${sse.event})`, state.provider)
+    )
   }
   return step(state, typeof event.type === "string" ? event : { ...event, type: sse.event })
 }
-
-const isChunk = (chunk: Message.AIMessageChunk | undefined): chunk is Message.AIMessageChunk =>
-  chunk !== undefined
 
 const truncated = (provider: string): ChatError.TransportError =>
   new ChatError.TransportError({
@@ -391,21 +426,35 @@ const truncated = (provider: string): ChatError.TransportError =>
     provider
   })
 
+const ended: Provider.Step<never> = { _tag: "End" }
+
 /**
- * The chunks of a Responses API event stream: ends after the final chunk (closing the
- * request), fails with the typed error of `response.failed` / `error`, and with a
- * `TransportError` when the body ends first. Fresh state for every run of the stream.
+ * The chunks of a Responses API event stream: one pass over each Stream chunk of events
+ * (no effect per event), ending after the final chunk (which closes the request),
+ * failing with the typed error of `response.failed` / `error` after the chunks that came
+ * before it, and with a `TransportError` when the body ends first. Fresh state for every
+ * run of the stream. A stage of `Provider.transduce`, so over `Provider.streamSse` it
+ * runs fused with the SSE decoding.
  */
-export const toChunks = (
-  events: Stream.Stream<Provider.SseEvent, ChatError.ChatError>,
+export const toChunks = <E>(
+  events: Stream.Stream<Provider.SseEvent, E>,
   provider: string = defaultProvider
-): Stream.Stream<Message.AIMessageChunk, ChatError.ChatError> =>
-  Stream.suspend(() => {
-    const state = makeState(provider)
-    return events.pipe(
-      Provider.mapOrFail((event: Provider.SseEvent) => onEvent(state, event)),
-      Stream.mapChunks(Chunk.filter(isChunk)),
-      Stream.takeUntil((chunk) => chunk.last === true),
-      Stream.concat(Stream.suspend(() => (state.ended ? Stream.empty : Stream.fail(truncated(provider)))))
-    )
-  })
+): Stream.Stream<Message.AIMessageChunk, E | ChatError.ChatError> =>
+  Provider.transduce(
+    events,
+    (): Provider.Stage<Provider.SseEvent, Message.AIMessageChunk, ChatError.ChatError> => {
+      const state = makeState(provider)
+      return {
+        step: (input, out) => {
+          for (const event of input) {
+            const chunk = onEvent(state, event)
+            if (chunk !== undefined) out.push(chunk)
+            if (state.failure !== undefined) return { _tag: "Fail", error: state.failure }
+            if (chunk?.last === true) return ended
+          }
+          return undefined
+        },
+        done: () => (state.ended ? undefined : truncated(provider))
+      }
+    }
+  )
