@@ -201,9 +201,20 @@ const toChunk = (event: Provider.SseEvent): Either.Either<Message.AIMessageChunk
 export const toChunks = <E>(
   events: Stream.Stream<Provider.SseEvent, E>
 ): Stream.Stream<Message.AIMessageChunk, E | ChatError.ChatError> =>
-  events.pipe(
-    Stream.filter((event) => event.data !== doneMarker),
-    Provider.mapOrFail(toChunk)
+  Provider.transduce(
+    events,
+    (): Provider.Stage<Provider.SseEvent, Message.AIMessageChunk, ChatError.ChatError> => ({
+      step: (input, out) => {
+        for (const event of input) {
+          if (event.data === doneMarker) continue
+          const chunk = toChunk(event)
+          if (Either.isLeft(chunk)) return { _tag: "Fail", error: chunk.left }
+          out.push(chunk.right)
+        }
+        return undefined
+      },
+      done: () => undefined
+    })
   )
 
 // ---------------------------------------------------------------------------
