@@ -201,6 +201,37 @@ describe("ChatModel.runTools", () => {
     })
   )
 
+  it.effect("binds the tools with the tool choice, parallel tool calls and strict schemas it is given", () =>
+    Effect.gen(function* () {
+      const fake = callingWith({ id: "c1", name: "weather", args: { city: "Paris", unit: null } })
+      yield* Stream.runDrain(
+        fake.runTools("weather?", {
+          tools: [weather],
+          toolChoice: "weather",
+          parallelToolCalls: false,
+          strict: true,
+          maxSteps: 2
+        })
+      )
+      for (const request of fake.requests) {
+        expect(request.toolChoice).toBe("weather")
+        expect(request.parallelToolCalls).toBe(false)
+        expect(request.tools[0]!.strict).toBe(true)
+      }
+      expect(fake.requests).toHaveLength(2)
+    })
+  )
+
+  it.effect("decodes strict tool calls (a null for an absent optional field) before running them", () =>
+    Effect.gen(function* () {
+      const fake = callingWith({ id: "c1", name: "weather", args: { city: "Paris", unit: null } })
+      const messages = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(fake.runTools("weather?", { tools: [weather], strict: true }))
+      )
+      expect(messages[1]).toMatchObject({ toolCallId: "c1", content: "18°C in Paris", status: "success" })
+    })
+  )
+
   it.effect("stops after maxSteps model calls", () =>
     Effect.gen(function* () {
       const call = Message.ai({

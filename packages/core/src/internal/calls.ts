@@ -15,6 +15,7 @@ import type * as Message from "../Message.js"
 import type { ModelProfile } from "../ModelProfile.js"
 import type { PromptValue } from "../PromptValue.js"
 import type * as Tool from "../Tool.js"
+import type { BindToolsOptions } from "./combinatorOptions.js"
 import type { ChatGeneration, ChatResult } from "./protocol.js"
 import type { TypeId } from "./service.js"
 
@@ -237,7 +238,9 @@ export interface Service<Output = Message.AIMessage> extends Pipeable {
 /**
  * Options of `runTools`: the tools, the most model calls (`maxSteps`, default 10), how
  * tool failures are handled (`failureMode`, default `"return"`: sent back to the model
- * as error tool messages) and how many tool calls run at once (`toolConcurrency`).
+ * as error tool messages), how many tool calls run at once (`toolConcurrency`), and the
+ * options of `bindTools` for the binding (`toolChoice`, which applies to every step,
+ * so a forced choice calls tools until `maxSteps`; `parallelToolCalls`; `strict`).
  *
  * @example
  * ```ts
@@ -251,6 +254,7 @@ export interface Service<Output = Message.AIMessage> extends Pipeable {
  * })
  * const options: ChatModel.RunToolsOptions<readonly [typeof add]> = {
  *   tools: [add],
+ *   strict: true,
  *   maxSteps: 4,
  *   failureMode: "fail",
  *   toolConcurrency: 2
@@ -260,7 +264,9 @@ export interface Service<Output = Message.AIMessage> extends Pipeable {
  *
  * @since 0.1.0
  */
-export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>> extends CallOptions {
+export interface RunToolsOptions<Tools extends ReadonlyArray<Tool.Any>>
+  extends CallOptions,
+    BindToolsOptions {
   readonly tools: Tools
   readonly maxSteps?: number
   readonly failureMode?: "return" | "fail"

@@ -102,7 +102,17 @@ export const runTools = <R>(
   input: Parameters<typeof fromInput>[0],
   options: RunToolsOptions<ReadonlyArray<AnyTool>>
 ): Stream.Stream<Message, ChatError | ToolError, R> => {
-  const { tools, maxSteps = defaultMaxSteps, failureMode, toolConcurrency, ...callOptions } = options
+  const {
+    tools,
+    maxSteps = defaultMaxSteps,
+    failureMode,
+    toolConcurrency,
+    // the binding's options (applied by the caller), not the calls'
+    toolChoice: _toolChoice,
+    parallelToolCalls: _parallelToolCalls,
+    strict: _strict,
+    ...callOptions
+  } = options
   const runOptions: { -readonly [K in keyof RunOptions]: RunOptions[K] } = {}
   if (failureMode !== undefined) runOptions.failureMode = failureMode
   if (toolConcurrency !== undefined) runOptions.concurrency = toolConcurrency
