@@ -237,7 +237,7 @@ describe("request options", () => {
 
   it.scoped("providerOptions are merged last, snake_case keys as they are; undefined removes a key", () =>
     Effect.gen(function* () {
-      const { server, model } = yield* setup(fixture("text.json"), { temperature: 1 })
+      const { server, model } = yield* setup(fixture("text.json"), { temperature: 1, topP: 0.5 })
       yield* model.invoke("Hi", {
         providerOptions: {
           temperature: 0,
@@ -252,6 +252,15 @@ describe("request options", () => {
         metadata: { app: "test" }
       })
       expect("top_p" in bodyOf(server)).toBe(false)
+    })
+  )
+
+  it.scoped("providerOptions never set stream", () =>
+    Effect.gen(function* () {
+      const { server, model } = yield* setup(fixture("text.json"))
+      const reply = yield* model.invoke("Hi", { providerOptions: { stream: true } })
+      expect(Message.text(reply).length).toBeGreaterThan(0)
+      expect("stream" in bodyOf(server)).toBe(false)
     })
   )
 

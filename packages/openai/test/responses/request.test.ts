@@ -273,6 +273,19 @@ describe("OpenAiResponsesModel request", () => {
     })
   )
 
+  it.scoped("a provider option set to undefined removes the field; stream is never set by one", () =>
+    Effect.gen(function* () {
+      const { model, server } = yield* setup(fixture("text.json"), { temperature: 0.5, store: false })
+      yield* model.invoke("Hi", {
+        providerOptions: { temperature: undefined, store: undefined, stream: true }
+      })
+      const body = bodyOf(server)
+      expect("temperature" in body).toBe(false)
+      expect("store" in body).toBe(false)
+      expect("stream" in body).toBe(false)
+    })
+  )
+
   it.scoped("passes provider options through under their wire names, last", () =>
     Effect.gen(function* () {
       const { model, server } = yield* setup(fixture("text.json"), { temperature: 0.5 })

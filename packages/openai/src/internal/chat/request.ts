@@ -312,6 +312,8 @@ export const toBody = (
           })
     return Either.map(withFormat, (ready) => {
       for (const [key, value] of Object.entries(request.providerOptions)) {
+        // `stream` is the model's to set (`invoke` reads one JSON body, `stream` events)
+        if (key === "stream") continue
         if (value === undefined) delete ready[key]
         else ready[key] = value
       }

@@ -355,7 +355,9 @@ export const toBody = (
     if (request.responseFormat !== undefined) body.text = { format: formatOf(request.responseFormat) }
     // `stream` is the model's to set (`invoke` reads one JSON body, `stream` events)
     for (const [key, value] of Object.entries(request.providerOptions)) {
-      if (value !== undefined && key !== "stream") body[key] = value
+      if (key === "stream") continue
+      if (value === undefined) delete body[key]
+      else body[key] = value
     }
     return body
   })
