@@ -6,6 +6,10 @@
  * official `openai` SDK) and ours, side by side in one run. Prints markdown tables on
  * stdout (progress on stderr) and writes them to `results/latest.md`.
  *
+ * Ours is measured as compiled JavaScript, like the peers: the run first compiles our
+ * packages with `tsc` (`compiled.ts`), and every worker loads them through the
+ * `effect-chat-compiled` export condition.
+ *
  * Each timed case runs in its own fresh process (`worker.ts`), one after another,
  * and is checked there to give the expected output (reply text, chunk count, every
  * delta and character of a stream, the parsed value) before it is timed: a case
@@ -26,6 +30,7 @@ import {
   type InProcessSection,
   measureOptions
 } from "./cases.js"
+import { buildOurs, compiledFlag } from "./compiled.js"
 import {
   CONCURRENT_DELTAS,
   CONCURRENT_STREAMS,
@@ -34,7 +39,7 @@ import {
   httpGroupNames,
   WARMUP_STREAMS
 } from "./http/cases.js"
-import { compileOurs, importTargets, measureImport } from "./import-time.js"
+import { importTargets, measureImport } from "./import-time.js"
 import { otherCpu } from "./load.js"
 import { median, STREAM_CHUNKS } from "./measure.js"
 import { VERCEL_STREAM_CHUNKS } from "./peers/vercel.js"
@@ -86,7 +91,11 @@ const serverPath = fileURLToPath(new URL("./http/server-main.ts", import.meta.ur
 
 type WorkerSection = InProcessSection | "http" | "concurrency"
 
-/** Runs one case in a fresh `node --import tsx` process and reads its JSON result. */
+/**
+ * Runs one case in a fresh `node --conditions=effect-chat-compiled --import tsx` process
+ * (tsx for the bench's own files, our packages as compiled JavaScript) and reads its
+ * JSON result.
+ */
 const runWorker = (
   section: WorkerSection,
   group: string,
@@ -97,7 +106,7 @@ const runWorker = (
     const flags = section === "concurrency" ? ["--expose-gc"] : []
     const child = spawn(
       process.execPath,
-      [...flags, "--import", "tsx", workerPath, section, group, String(index)],
+      [...flags, compiledFlag, "--import", "tsx", workerPath, section, group, String(index)],
       {
         cwd: packageDir,
         stdio: ["ignore", "pipe", "inherit"],
@@ -292,9 +301,9 @@ const sourceState = (): string => {
       }).trim()
     const commit = git("rev-parse", "--short", "HEAD")
     const dirty = git("status", "--porcelain", "--", "../core", "../openai", "../testing")
-    return `ours measured from commit ${commit}${dirty === "" ? "" : " plus uncommitted changes in packages/core, packages/openai or packages/testing"}`
+    return `ours compiled from commit ${commit}${dirty === "" ? "" : " plus uncommitted changes in packages/core, packages/openai or packages/testing"}`
   } catch {
-    return "ours measured from a tree without git information"
+    return "ours compiled from a tree without git information"
   }
 }
 
@@ -453,9 +462,6 @@ const httpRows = async (
 const importRows = async (): Promise<Array<TimedRow>> => {
   log(`import: 1-minute load average ${load()}`)
   const rows: Array<TimedRow> = []
-  await compileOurs().catch((error: unknown) =>
-    log(`import: cannot compile @effect-chat/core: ${errorText(error)}`)
-  )
   for (const target of importTargets) {
     const r = await measureImport(target, IMPORT_RUNS)
     log(
@@ -482,6 +488,15 @@ const withServer = async <A>(f: (origin: string) => Promise<A>): Promise<A> => {
 
 const main = async (): Promise<number> => {
   const started = performance.now()
+  log("compiling our packages to JavaScript (tsc -b packages/{core,openai,testing}/tsconfig.js.json)")
+  try {
+    await buildOurs()
+  } catch (error) {
+    log(
+      `cannot compile our packages, nothing measured:\n${error instanceof Error ? error.message : String(error)}`
+    )
+    return 1
+  }
   const loadBefore = loadavg()[0]
   const probe = otherCpu()
   await new Promise((resolve) => setTimeout(resolve, 2_000))
@@ -520,12 +535,13 @@ const main = async (): Promise<number> => {
   const notes = [
     `Node ${process.version}, ${availableParallelism()} cores (${cpu}), ${new Date().toISOString()}; ${sourceState()}; whole run ${((performance.now() - started) / 1000).toFixed(0)} s; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (it counts the bench's own processes: about one core); CPU used by other processes (the machine's busy time less the bench's own): ${othersWhole === undefined ? "n/a" : `${othersWhole.toFixed(2)} cores`} on average over the run; per section: ${loads.join("; ")}.${busy ? " THE MACHINE WAS BUSY: other processes used more than a quarter of a core during at least one section, whose figures are inflated." : " Other processes used less than a quarter of a core in every section."}`,
     "Every timed case runs alone in a fresh process, after being checked once to give the expected output (reply text, chunk count, every delta and character of an HTTP stream, the parsed value).",
+    "Ours is measured as compiled JavaScript, as the peers are (their packages in node_modules): before the run `tsc` compiles `@effect-chat/core`, `@effect-chat/openai` and `@effect-chat/testing` to ES2022 ESM (one `.js` file per source file, no bundling, no source maps), and every worker runs `node --conditions=effect-chat-compiled --import tsx`, the condition resolving `@effect-chat/*` to that JavaScript (a worker for ours refuses to run from TypeScript source) while tsx compiles only the bench's own files, for every library alike.",
     `invoke: median of ${o.invoke.minSamples}-${o.invoke.maxSamples} samples after ${o.invoke.warmupMs} ms of warm-up, each a batch of calls taking about ${o.invoke.targetBatchMs} ms. "N calls inside one Effect" is one \`Effect.runPromise\` of a loop of N calls; the other Effect rows pay one \`Effect.runPromise\` per call.`,
     `stream: median of ${o.stream.minSamples}-${o.stream.maxSamples} samples, each one whole stream (the check run counts as warm-up), divided by its ${STREAM_CHUNKS.toLocaleString("en-US")} chunks (the Vercel AI SDK's: ${VERCEL_STREAM_CHUNKS.toLocaleString("en-US")}, its cost per chunk being flat in the length). Each provider builds its chunk objects inside the timed stream.`,
     `structured: the ${LARGE.label} (and the ${SMALL.label}), each piece its own Stream chunk; median of ${o.structured.minSamples}-${o.structured.maxSamples} samples; each figure is the whole object's cost. Ratios are to one \`JSON.parse\` of the whole text at the same size.`,
     `http: a loopback \`node:http\` server on 127.0.0.1 in a separate process (the client's process gets one of the 2 cores, the server the other; it sends pre-rendered bytes, so it is rarely the bottleneck); one ${HTTP_DELTAS.toLocaleString("en-US")}-delta stream per sample, median of ${o.http.minSamples}-${o.http.maxSamples} samples after ${o.http.warmupMs} ms of warm-up; the raw-fetch and our rows run in two processes (the second round in reverse order) and pool their samples; throughput vs raw fetch = raw µs / library µs (the target: at least 0.8x).`,
     `concurrency: ${CONCURRENT_STREAMS.toLocaleString("en-US")} streams of ${CONCURRENT_DELTAS} deltas at once, one run in a fresh process per library (\`--expose-gc\`) after a checked warm-up of ${WARMUP_STREAMS} streams. The server holds the second half of every stream until the client has seen a delta on all of them; at that moment the client forces a GC and reads \`heapUsed\`: "heap held open" is that minus \`heapUsed\` after a GC before the run (what ${CONCURRENT_STREAMS.toLocaleString("en-US")} open streams hold). Peak RSS is the process's high-water mark (\`process.resourceUsage().maxRSS\`), imports included; "before" is after imports, warm-up and a GC.`,
-    `import: median of ${IMPORT_RUNS} fresh \`node\` processes after one discarded run, reading \`performance.now()\` once the import has resolved, so Node's start-up is included (the rows importing nothing). Ours is TypeScript source: its row compiled by \`tsc\` (one JavaScript file per source file, no bundling) compares directly with the peers; its row through tsx compares with the other \`node --import tsx\` rows (tsx's hooks slow every module load: see \`effect\` through tsx).`
+    `import: median of ${IMPORT_RUNS} fresh \`node\` processes after one discarded run, reading \`performance.now()\` once the import has resolved, so Node's start-up is included (the row importing nothing). Every row is JavaScript under plain \`node\` (no tsx); ours is the \`tsc\` output above, under \`--conditions=effect-chat-compiled\`.`
   ]
   const output = [
     "## Invoke, in-process stream, cold import",

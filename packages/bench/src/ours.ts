@@ -5,9 +5,11 @@
  * tracer) and off (`Effect.withTracerEnabled(false)`), through `Effect.runPromise`
  * per call and as N calls inside one Effect (the number an Effect program sees).
  * Structured output: `ChatModel.withStructuredOutput` over a fake provider.
+ * The workers load `@effect-chat/core` as compiled JavaScript (`compiled.ts`).
  */
 import { ChatModel, Message, type StructuredOutput } from "@effect-chat/core"
 import { Chunk, Effect, Stream } from "effect"
+import { OURS } from "./compiled.js"
 import { type Case, describeReply, describeStream, PROMPT, REPLY } from "./measure.js"
 import {
   describeStructured,
@@ -40,7 +42,7 @@ const tracing = (enabled: boolean) => Effect.withTracerEnabled(enabled)
 
 const invokeCase = (model: ChatModel.Service, traced: boolean, inOneEffect: boolean): Case => ({
   section: "invoke",
-  library: `effect-chat (ours), tracing ${traced ? "on" : "off"}`,
+  library: `${OURS}, tracing ${traced ? "on" : "off"}`,
   variant: inOneEffect
     ? "`model.invoke`, N calls inside one Effect"
     : "`model.invoke`, `Effect.runPromise` per call",
@@ -83,7 +85,7 @@ export const streamCases = (chunks: number): ReadonlyArray<Case> =>
     const model = makeModel(chunks, chunking)
     return {
       section: "stream",
-      library: "effect-chat (ours)",
+      library: OURS,
       variant: `\`Stream.runDrain(model.stream)\`, provider emits ${chunking === "one Stream chunk" ? "all chunks as one Stream chunk" : "one message chunk per Stream chunk"}`,
       opsPerIteration: chunks,
       run: async (iterations) => {
@@ -143,7 +145,7 @@ const structuredCase = (scale: Scale): Case => {
   return {
     section: "structured",
     group: scale.label,
-    library: "effect-chat (ours)",
+    library: OURS,
     variant:
       '`withStructuredOutput(schema, { method: "jsonMode" })`, every `Partial` and the decoded `Complete`',
     opsPerIteration: 1,
@@ -181,7 +183,7 @@ export const structuredCases = (large: Scale = LARGE, small: Scale = SMALL): Rea
     {
       section: "structured",
       group: large.label,
-      library: "effect-chat (ours)",
+      library: OURS,
       variant: "`model.stream` of the same pieces drained, no parsing (the Stream floor)",
       opsPerIteration: 1,
       run: async (iterations) => {

@@ -11,6 +11,10 @@
  * - `concurrency`: the concurrency case of that client (needs `--expose-gc`).
  *
  * The HTTP sections read the loopback server's origin from `BENCH_SSE_ORIGIN`.
+ *
+ * Run it as `node --conditions=effect-chat-compiled --import tsx worker.ts ...`
+ * (`compiled.ts`): ours then loads as compiled JavaScript, as the peers do; the
+ * `ours` group refuses to run from TypeScript source.
  */
 import { performance } from "node:perf_hooks"
 import {
@@ -21,6 +25,7 @@ import {
   isGroup,
   measureOptions
 } from "./cases.js"
+import { notCompiled } from "./compiled.js"
 import { clientsOf, httpCase, isHttpGroup, measureConcurrency } from "./http/cases.js"
 import { type Case, measure } from "./measure.js"
 
@@ -45,6 +50,8 @@ const origin = (): string => {
 const runOne = async (args: ReadonlyArray<string>): Promise<CaseResult> => {
   const [section, group, indexText] = args
   const index = Number(indexText)
+  const source = group === "ours" ? notCompiled() : undefined
+  if (source !== undefined) return { _tag: "failed", reason: source }
   try {
     if (isInProcess(section) && group !== undefined && isGroup(group)) {
       const c = (await casesOf(group, section))[index]

@@ -6,7 +6,7 @@
  */
 import { LanguageModel } from "@effect/ai"
 import { OpenAiClient, OpenAiLanguageModel } from "@effect/ai-openai"
-import { FetchHttpClient } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
 import { API_KEY, addCounts, Counter, type Counts, MODEL, PROMPT, type StreamClient } from "../client.js"
 

@@ -2,13 +2,15 @@
  * Ours: `OpenAiChatModel` (Chat Completions) and `OpenAiResponsesModel` (Responses)
  * from `@effect-chat/openai`, built on `FetchHttpClient.layer`, through their public
  * API only: `model.stream("hi")` drained chunk by chunk, default options (tracing on:
- * one span a call on Effect's built-in tracer).
+ * one span a call on Effect's built-in tracer). The workers load `@effect-chat/*` as
+ * compiled JavaScript (`compiled.ts`).
  */
-import { FetchHttpClient } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type { ChatModel } from "@effect-chat/core"
 import { Message } from "@effect-chat/core"
 import { OpenAiChatModel, OpenAiResponsesModel } from "@effect-chat/openai"
 import { Effect, Redacted, Stream } from "effect"
+import { OURS } from "../../compiled.js"
 import { API_KEY, addCounts, Counter, type Counts, MODEL, PROMPT, type StreamClient } from "../client.js"
 import type { Format } from "../wire.js"
 
@@ -26,7 +28,7 @@ const countStream = (model: ChatModel.Service, onFirst?: () => void) =>
   })
 
 const client = (format: Format): StreamClient => ({
-  library: "effect-chat (ours)",
+  library: OURS,
   variant:
     format === "chat"
       ? "`OpenAiChatModel`, `model.stream` drained by `Stream.runForEachChunk`"
