@@ -88,6 +88,8 @@ class Decoder {
   private held: string | undefined = undefined
   /** The name of the `event: ` line that, so far, began the current event (before any `data: ` line). */
   private heldName: string | undefined = undefined
+  /** The name of the last `event: ` line held. */
+  private lastName = ""
   /** Whether the parser holds part of an event (or may: until it next dispatches one). */
   private inParser = true
   /** Whether the parser dispatched an event during the current line. */
@@ -204,7 +206,14 @@ class Decoder {
         return
       }
       if (heldName === undefined && text.startsWith(eventPrefix, from)) {
-        this.heldName = text.substring(from + eventPrefix.length, to)
+        // most events of a stream share a few names: reuse the last one when it repeats
+        const name = this.lastName
+        const start = from + eventPrefix.length
+        this.heldName =
+          to - start === name.length && text.startsWith(name, start)
+            ? name
+            : // a copy: a substring would keep the whole read's text alive as long as the name
+              (this.lastName = copyOf(text.substring(start, to)))
         return
       }
     }

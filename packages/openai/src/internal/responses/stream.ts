@@ -150,9 +150,13 @@ const textDelta = (state: State, event: Json): Step => {
     state.textContent = contentIndex
     state.textIndex = index
   }
-  const fields: Writable<Message.ChunkFields> = {
-    content: delta === "" ? "" : [{ type: "text", text: delta, index }]
+  const content: Message.Content = delta === "" ? "" : [{ type: "text", text: delta, index }]
+  if (logprobs.length === 0 && state.idEmitted.has(index)) {
+    // the common case: a delta of a part whose item id was sent, without log probabilities
+    state.sawOutput = true
+    return makeChunk(state.id === undefined ? { content } : { content, id: state.id })
   }
+  const fields: Writable<Message.ChunkFields> = { content }
   if (logprobs.length > 0) fields.responseMetadata = { logprobs }
   return chunkOf(state, withKwargs(fields, itemIdKwargs(state, index, str(event, "item_id"))))
 }
