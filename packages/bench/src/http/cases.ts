@@ -27,6 +27,8 @@ export const WARMUP_STREAMS = 20
 /** One module per library; a worker imports only the one it measures. */
 export const httpGroups = {
   raw: (): Promise<{ readonly clients: ReadonlyArray<StreamClient> }> => import("./clients/raw.js"),
+  "effect-http": (): Promise<{ readonly clients: ReadonlyArray<StreamClient> }> =>
+    import("./clients/effect-http.js"),
   openai: (): Promise<{ readonly clients: ReadonlyArray<StreamClient> }> => import("./clients/openai.js"),
   langchain: (): Promise<{ readonly clients: ReadonlyArray<StreamClient> }> =>
     import("./clients/langchain.js"),
