@@ -207,13 +207,12 @@ class Decoder {
       }
       if (heldName === undefined && text.startsWith(eventPrefix, from)) {
         // most events of a stream share a few names: reuse the last one when it repeats
-        const name = this.lastName
         const start = from + eventPrefix.length
-        this.heldName =
-          to - start === name.length && text.startsWith(name, start)
-            ? name
-            : // a copy: a substring would keep the whole read's text alive as long as the name
-              (this.lastName = copyOf(text.substring(start, to)))
+        if (to - start !== this.lastName.length || !text.startsWith(this.lastName, start)) {
+          // a copy: a substring would keep the whole read's text alive as long as the name
+          this.lastName = copyOf(text.substring(start, to))
+        }
+        this.heldName = this.lastName
         return
       }
     }
