@@ -5,8 +5,10 @@
  * `@effect/platform` resolve), and `tsc` checks them all against the packages' built
  * declarations (`npm run check` builds them first). Unused names are allowed (an
  * example often only shows how a value is made); everything else is the project's
- * strict settings. Exits non-zero, printing tsc's errors with the source of each
- * example, when one does not compile, or when a package has no example at all.
+ * strict settings. Also checks that every export of the public modules (`src/*.ts`)
+ * has an example. Exits non-zero, printing what is wrong (for tsc's errors, with the
+ * source of each example), when an export has no example, when one does not compile,
+ * or when a package has no example at all.
  *
  * Run by `npm run check` (and so by `npm test`).
  */
@@ -46,6 +48,65 @@ const examplesOf = (text) => {
     }
   }
   return examples
+}
+
+/** The JSDoc comment right before `index` in `text`, or "". */
+const docBefore = (text, index) => {
+  const before = text.slice(0, index)
+  const start = before.lastIndexOf("/**")
+  const end = before.lastIndexOf("*/")
+  return start !== -1 && end > start && before.slice(end + 2).trim() === "" ? before.slice(start, end) : ""
+}
+
+/** Where the declaration of `name` is in `text` (`export const|function|class|interface|type name`). */
+const declarationOf = (text, name) =>
+  new RegExp(`^export (?:declare )?(?:const|function|class|interface|type) ${name}\\b`, "m").exec(text)?.index
+
+/**
+ * The exports of the packages' public modules (`src/*.ts` but `index.ts`, each exported
+ * as a namespace) whose JSDoc has no `@example`: declarations in the module, and names
+ * it re-exports from an internal module (checked where they are declared).
+ */
+const withoutExample = () => {
+  const missing = []
+  for (const pkg of packages) {
+    const src = join(root, "packages", pkg, "src")
+    for (const name of readdirSync(src)) {
+      if (!name.endsWith(".ts") || name === "index.ts") continue
+      const file = join(src, name)
+      const text = readFileSync(file, "utf8")
+      for (const match of text.matchAll(
+        /^export (?:declare )?(?:const|function|class|interface|type) (\w+)/gm
+      )) {
+        if (!docBefore(text, match.index).includes("@example"))
+          missing.push(`${relative(root, file)}: ${match[1]}`)
+      }
+      for (const match of text.matchAll(/export (?:type )?\{([^}]*)\} from "(\.[^"]+)\.js"/g)) {
+        const target = join(dirname(file), `${match[2]}.ts`)
+        const targetText = readFileSync(target, "utf8")
+        const names = match[1]
+          .replace(/\/\*[\s\S]*?\*\//g, "")
+          .split(",")
+          .map((entry) => entry.trim().split(/\s+as\s+/)[0])
+          .filter((entry) => entry !== "")
+        for (const exported of names) {
+          const at = declarationOf(targetText, exported)
+          if (at === undefined || !docBefore(targetText, at).includes("@example")) {
+            missing.push(`${relative(root, file)}: ${exported} (declared in ${relative(root, target)})`)
+          }
+        }
+      }
+    }
+  }
+  return missing
+}
+
+const missing = withoutExample()
+if (missing.length > 0) {
+  console.error(
+    `check-jsdoc-examples: public exports without an @example in their JSDoc:\n  ${missing.join("\n  ")}`
+  )
+  process.exit(1)
 }
 
 rmSync(outDir, { recursive: true, force: true })

@@ -50,15 +50,45 @@ import type * as sse from "./internal/provider/sse.js"
 // the client
 // ---------------------------------------------------------------------------
 
-/** @since 0.1.0 */
+/**
+ * Marks a `Client`.
+ *
+ * @example
+ * ```ts
+ * import { Provider } from "@effect-chat/core"
+ *
+ * const isClient = (value: object): value is Provider.Client => Provider.TypeId in value
+ * ```
+ *
+ * @since 0.1.0
+ */
 export const TypeId: typeof http.TypeId = http.TypeId
-/** @since 0.1.0 */
+/**
+ * The type of `TypeId`.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * type Marked = { readonly [K in Provider.TypeId]: Provider.TypeId }
+ * ```
+ *
+ * @since 0.1.0
+ */
 export type TypeId = typeof TypeId
 
 /**
  * How the API key is sent: the header's name and an optional scheme put before the key.
  * The default is `authorization: Bearer <key>`; Anthropic uses `{ header: "x-api-key" }`,
  * Azure OpenAI `{ header: "api-key" }`.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const anthropic: Provider.Auth = { header: "x-api-key" }
+ * const bearer: Provider.Auth = { header: "authorization", scheme: "Bearer" }
+ * ```
  *
  * @since 0.1.0
  */
@@ -70,6 +100,19 @@ export interface Auth {
 
 /**
  * What a client is built from.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ * import { Redacted } from "effect"
+ *
+ * const options: Provider.ClientOptions = {
+ *   provider: "acme",
+ *   baseUrl: "https://api.acme.example/v1",
+ *   apiKey: Redacted.make("acme-..."),
+ *   timeout: "30 seconds"
+ * }
+ * ```
  *
  * @since 0.1.0
  */
@@ -94,6 +137,13 @@ export interface ClientOptions {
 
 /**
  * A provider's HTTP client. Inspecting or encoding it never shows the key.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const describe = (client: Provider.Client): string => `${client.provider} at ${client.baseUrl}`
+ * ```
  *
  * @since 0.1.0
  */
@@ -200,6 +250,17 @@ export const joinUrl = (base: string, path: string): string => http.joinUrl(base
  * One POST request: the path (joined with the client's base URL), the JSON body, and
  * optional headers and query parameters (`undefined` values are left out).
  *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const request: Provider.Request = {
+ *   path: "/chat/completions",
+ *   body: { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
+ *   urlParams: { "api-version": "2024-10-21" }
+ * }
+ * ```
+ *
  * @since 0.1.0
  */
 export interface Request {
@@ -211,6 +272,17 @@ export interface Request {
 
 /**
  * A streaming request.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const request: Provider.StreamRequest<Provider.SseEvent> = {
+ *   path: "/messages",
+ *   body: { model: "claude-sonnet-4-5", stream: true, max_tokens: 1024, messages: [] },
+ *   isEnd: (event) => event.event === "message_stop"
+ * }
+ * ```
  *
  * @since 0.1.0
  */
@@ -228,6 +300,13 @@ export interface StreamRequest<A> extends Request {
 /**
  * One server-sent event: its `event:` name (`"message"` when the server gave none),
  * its `data:` lines joined with newlines, and its `id:`.
+ *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const isDone = (event: Provider.SseEvent): boolean => event.data === "[DONE]"
+ * ```
  *
  * @since 0.1.0
  */
@@ -343,6 +422,14 @@ export {
  * What is known about a failure: the provider, the HTTP status (absent for an error
  * event inside a stream), the error body (parsed JSON or raw text) and the wait asked for.
  *
+ * @example
+ * ```ts
+ * import { Provider } from "@effect-chat/core"
+ *
+ * const info: Provider.ErrorInfo = { provider: "acme", status: 429, body: { error: { message: "Slow down" } } }
+ * const error = Provider.errorFromBody(info) // RateLimitError
+ * ```
+ *
  * @since 0.1.0
  */
 export type ErrorInfo = errors.ErrorInfo
@@ -391,6 +478,14 @@ export const errorMessage = (body: unknown): string | undefined => errors.errorM
 /**
  * Response headers as a record (the platform's `Headers` is one); names are looked up
  * lower-cased first.
+ *
+ * @example
+ * ```ts
+ * import { Provider } from "@effect-chat/core"
+ *
+ * const headers: Provider.HeaderRecord = { "retry-after": "2" }
+ * const wait = Provider.parseRetryAfter(headers, Date.now()) // Option.some(2 seconds)
+ * ```
  *
  * @since 0.1.0
  */

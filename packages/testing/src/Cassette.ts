@@ -230,6 +230,13 @@ export const NoMatchError: typeof replay.NoMatchError = replay.NoMatchError
 /**
  * The type of the cause of a request that no recorded exchange answers.
  *
+ * @example
+ * ```ts
+ * import type { Cassette } from "@effect-chat/testing"
+ *
+ * const describe = (miss: Cassette.NoMatchError): string => miss.message
+ * ```
+ *
  * @since 0.1.0
  */
 export type NoMatchError = replay.NoMatchError
@@ -250,6 +257,13 @@ export const CassetteFileError: typeof file.CassetteFileError = file.CassetteFil
 
 /**
  * The type of the cause of a cassette that cannot be read, parsed or written.
+ *
+ * @example
+ * ```ts
+ * import type { Cassette } from "@effect-chat/testing"
+ *
+ * const where = (error: Cassette.CassetteFileError): string => error.path
+ * ```
  *
  * @since 0.1.0
  */

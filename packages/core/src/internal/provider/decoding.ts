@@ -20,6 +20,17 @@ type SseEvent = sse.SseEvent
 /**
  * Options of `decodeSse` and `decodeNdjson`.
  *
+ * @example
+ * ```ts
+ * import type { Provider } from "@effect-chat/core"
+ *
+ * const options: Provider.DecodeOptions<Provider.SseEvent> = {
+ *   provider: "acme",
+ *   isEnd: (event) => event.data === "[DONE]",
+ *   maxEventSize: 1024 * 1024
+ * }
+ * ```
+ *
  * @since 0.1.0
  */
 export interface DecodeOptions<A> {
