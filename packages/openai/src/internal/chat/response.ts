@@ -15,7 +15,7 @@
 import { ChatError, type ChatModel, Message, Provider } from "@effect-chat/core"
 import * as Either from "effect/Either"
 import type { CompatProfile } from "../compat.js"
-import { isRecord, type Json, num, rec, str } from "./wire.js"
+import { isRecord, type Json, num, rec, str } from "../json.js"
 
 // ---------------------------------------------------------------------------
 // usage

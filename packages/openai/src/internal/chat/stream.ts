@@ -21,8 +21,9 @@ import { ChatError, Message, Provider } from "@effect-chat/core"
 import * as Either from "effect/Either"
 import type * as Stream from "effect/Stream"
 import type { CompatProfile } from "../compat.js"
+import { isRecord, type Json, rec, str } from "../json.js"
 import { reasoningOf, responseMetadataOf, toFinishReason, usageOf } from "./response.js"
-import { doneMarker, isRecord, type Json, rec, str } from "./wire.js"
+import { doneMarker } from "./wire.js"
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 type Out = Message.AIMessageChunk

@@ -119,33 +119,8 @@ export interface Request {
 }
 
 // ---------------------------------------------------------------------------
-// responses (as read: every field checked before use)
+// stream markers
 // ---------------------------------------------------------------------------
-
-/** A JSON object. */
-export type Json = Readonly<Record<string, unknown>>
-
-/** Whether a value is a JSON object. */
-export const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** A string field, or `undefined`. */
-export const str = (record: Json, key: string): string | undefined => {
-  const value = record[key]
-  return typeof value === "string" ? value : undefined
-}
-
-/** A finite number field, or `undefined`. */
-export const num = (record: Json, key: string): number | undefined => {
-  const value = record[key]
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined
-}
-
-/** A record field, or `undefined`. */
-export const rec = (record: Json, key: string): Json | undefined => {
-  const value = record[key]
-  return isRecord(value) ? value : undefined
-}
 
 /** The end marker of a Chat Completions stream. */
 export const doneMarker = "[DONE]"

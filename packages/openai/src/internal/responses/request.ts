@@ -25,6 +25,7 @@
 import { ChatError, type ChatModel, Message, type ModelProfile } from "@effect-chat/core"
 import * as Either from "effect/Either"
 import type { Config } from "../../OpenAiResponsesModel.js"
+import { isRecord } from "../json.js"
 import {
   type CreateResponse,
   type FunctionCallItem,
@@ -33,7 +34,6 @@ import {
   type InputItem,
   includeEncryptedReasoning,
   includeLogprobs,
-  isRecord,
   type ReasoningConfig,
   type TextFormat,
   type ToolChoice

@@ -14,7 +14,7 @@
  */
 import { ChatError, type ChatModel, Message, Provider } from "@effect-chat/core"
 import * as Either from "effect/Either"
-import { arr, isRecord, type Json, num, rec, str } from "./wire.js"
+import { arr, isRecord, type Json, num, rec, str } from "../json.js"
 
 /** The provider name carried by errors when none is given. */
 export const defaultProvider = "openai"

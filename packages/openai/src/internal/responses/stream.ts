@@ -24,6 +24,7 @@
 import { ChatError, Message, Provider } from "@effect-chat/core"
 import * as Either from "effect/Either"
 import type * as Stream from "effect/Stream"
+import { arr, isRecord, type Json, num, rec, str } from "../json.js"
 import {
   type Blocks,
   blockIndex,
@@ -40,7 +41,7 @@ import {
   textKey,
   usageOf
 } from "./response.js"
-import { arr, EventType, isRecord, type Json, num, rec, str } from "./wire.js"
+import { EventType } from "./wire.js"
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -151,11 +152,8 @@ const textDelta = (state: State, event: Json): Step => {
     state.textIndex = index
   }
   const content: Message.Content = delta === "" ? "" : [{ type: "text", text: delta, index }]
-  if (logprobs.length === 0 && state.idEmitted.has(index)) {
-    // the common case: a delta of a part whose item id was sent, without log probabilities
-    state.sawOutput = true
-    return makeChunk(state.id === undefined ? { content } : { content, id: state.id })
-  }
+  // the common case: a delta of a part whose item id was sent, without log probabilities
+  if (logprobs.length === 0 && state.idEmitted.has(index)) return chunkOf(state, { content })
   const fields: Writable<Message.ChunkFields> = { content }
   if (logprobs.length > 0) fields.responseMetadata = { logprobs }
   return chunkOf(state, withKwargs(fields, itemIdKwargs(state, index, str(event, "item_id"))))

@@ -2,7 +2,7 @@
  * The Responses API wire format (`POST /responses`), as written in OpenAI's published
  * API reference (`openai-openapi.yaml`: `CreateResponse`, `InputItem`, `Response`,
  * `ResponseStreamEvent`): the request body we send, the response and stream events we
- * read, and the cheap structural readers used on them (no Schema decode per event).
+ * read (the structural readers used on them are in ../json.ts).
  *
  * Only what this package sends or reads is typed; everything else on the wire is
  * ignored.
@@ -163,43 +163,6 @@ export const includeEncryptedReasoning = "reasoning.encrypted_content"
 
 /** The `include` value that returns the logprobs of output text. */
 export const includeLogprobs = "message.output_text.logprobs"
-
-// ---------------------------------------------------------------------------
-// structural readers (responses and events arrive as `unknown`)
-// ---------------------------------------------------------------------------
-
-/** A JSON object as read from the wire. */
-export type Json = Readonly<Record<string, unknown>>
-
-/** Whether a value is a JSON object. */
-export const isRecord = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** A string field, or `undefined`. */
-export const str = (record: Json, key: string): string | undefined => {
-  const value = record[key]
-  return typeof value === "string" ? value : undefined
-}
-
-/** A finite number field, or `undefined`. */
-export const num = (record: Json, key: string): number | undefined => {
-  const value = record[key]
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined
-}
-
-/** An object field, or `undefined`. */
-export const rec = (record: Json, key: string): Json | undefined => {
-  const value = record[key]
-  return isRecord(value) ? value : undefined
-}
-
-const noItems: ReadonlyArray<unknown> = []
-
-/** An array field, or the empty array. */
-export const arr = (record: Json, key: string): ReadonlyArray<unknown> => {
-  const value = record[key]
-  return Array.isArray(value) ? value : noItems
-}
 
 // ---------------------------------------------------------------------------
 // response (`Response`) and stream events (`ResponseStreamEvent`)
