@@ -36,7 +36,7 @@ import { type Binding, type Call, makeRunner, type Runner } from "./runner.js"
 import type { AIMessage, AIMessageChunk, Message, UsageMetadata } from "./schema.js"
 import { makeChunkUnchecked } from "./schema.js"
 import * as streams from "./streams.js"
-import { type BindOptions, runTools, toolBinding } from "./tools.js"
+import { runTools, toolBinding } from "./tools.js"
 import * as tracing from "./tracing.js"
 
 export const TypeId: unique symbol = Symbol.for("@effect-chat/core/ChatModel")
@@ -381,14 +381,10 @@ export const build = (state: State): Service => {
       generateMany(prompts, options),
     streamEvents,
     runTools: (input: ChatInput, options: RunToolsOptions<ReadonlyArray<AnyTool>>) => {
-      const { toolChoice, parallelToolCalls, strict } = options
-      const bindOptions: { -readonly [K in keyof BindOptions]: BindOptions[K] } = {}
-      if (toolChoice !== undefined) bindOptions.toolChoice = toolChoice
-      if (parallelToolCalls !== undefined) bindOptions.parallelToolCalls = parallelToolCalls
-      if (strict !== undefined) bindOptions.strict = strict
+      // the options carry `bindTools`' own (`toolChoice`, `parallelToolCalls`, `strict`)
       const bound = build({
         ...state,
-        bindings: [...state.bindings, toolBinding(options.tools, bindOptions)]
+        bindings: [...state.bindings, toolBinding(options.tools, options)]
       })
       return runTools((messages, callOptions) => bound.invoke(messages, callOptions), input, options)
     }

@@ -16,7 +16,7 @@
  *
  * @internal
  */
-import type { ModelProfile } from "@effect-chat/core"
+import { ModelProfile } from "@effect-chat/core"
 
 /** A known model: its profile and whether it is a reasoning model. */
 export interface KnownModel {
@@ -116,13 +116,7 @@ export const lookup = (id: string): KnownModel | undefined => {
  * tool calling and tool choice (every current OpenAI chat model calls tools).
  */
 export const unknownOpenAiModel: ModelProfile.ModelProfile = {
+  ...ModelProfile.conservative,
   toolCalling: true,
-  toolChoice: true,
-  parallelToolCalls: false,
-  structuredOutput: false,
-  jsonMode: false,
-  imageInputs: false,
-  audioInputs: false,
-  pdfInputs: false,
-  reasoningOutput: false
+  toolChoice: true
 }

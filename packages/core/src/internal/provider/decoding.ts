@@ -18,7 +18,8 @@ import * as sse from "./sse.js"
 type SseEvent = sse.SseEvent
 
 /**
- * Options of `decodeSse` and `decodeNdjson`.
+ * Options of `decodeSse` and `decodeNdjson`: the provider's name (for errors), the end
+ * marker (as in `StreamRequest`), and, for SSE, the largest event buffered (default 10 MiB).
  *
  * @example
  * ```ts
@@ -33,14 +34,7 @@ type SseEvent = sse.SseEvent
  *
  * @since 0.1.0
  */
-export interface DecodeOptions<A> {
-  /** The provider's name, for errors. */
-  readonly provider?: string | undefined
-  /** The end marker, as in `StreamRequest`. */
-  readonly isEnd?: ((value: A) => boolean) | undefined
-  /** SSE only: the largest event buffered (default 10 MiB). */
-  readonly maxEventSize?: number | undefined
-}
+export type DecodeOptions<A> = sse.DecodeOptions<A>
 
 const isStreamArgs = (args: IArguments): boolean =>
   typeof args[0] === "object" && args[0] !== null && Stream.StreamTypeId in args[0]

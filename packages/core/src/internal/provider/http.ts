@@ -81,15 +81,8 @@ export const joinUrl = (base: string, path: string): string => {
 
 const defaultAuth = { header: "authorization", scheme: "Bearer" }
 
-interface Fields {
-  readonly provider: string
-  readonly baseUrl: string
-  readonly apiKey: Redacted.Redacted<string> | undefined
-  readonly auth: { readonly header: string; readonly scheme: string | undefined }
-  readonly headers: Readonly<Record<string, string>>
-  readonly timeout: Duration.Duration | undefined
-  readonly httpClient: HttpClient.HttpClient
-}
+/** What a client holds besides its marker and `pipe`. */
+type Fields = Omit<Client, typeof TypeId | "pipe">
 
 const build = (fields: Fields): Client => {
   const client = Object.create(ClientProto) as { -readonly [K in keyof ClientImpl]: ClientImpl[K] }
