@@ -10,20 +10,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Effect, Stream } from "effect"
 import { API_KEY, addCounts, Counter, type Counts, MODEL, PROMPT, type StreamClient } from "../client.js"
+import { manualSseReader } from "../manualSse.js"
 import type { Format } from "../wire.js"
-
-type Json = Record<string, unknown>
-
-const deltaOf = (format: Format, event: Json): string | undefined => {
-  if (format === "responses") {
-    return event.type === "response.output_text.delta" && typeof event.delta === "string"
-      ? event.delta
-      : undefined
-  }
-  const choices = event.choices as ReadonlyArray<Json> | undefined
-  const content = (choices?.[0]?.delta as Json | undefined)?.content
-  return typeof content === "string" ? content : undefined
-}
 
 const requestOf = (baseUrl: string, format: Format) =>
   format === "chat"
@@ -46,25 +34,11 @@ const countStream = (client: HttpClient.HttpClient, baseUrl: string, format: For
       (response) =>
         Effect.suspend(() => {
           const counter = new Counter(onFirst)
-          const decoder = new TextDecoder()
-          let buffer = ""
+          const reader = manualSseReader(format, counter)
           return response.stream.pipe(
             Stream.runForEachChunk((reads) =>
               Effect.sync(() => {
-                for (const bytes of reads) {
-                  buffer += decoder.decode(bytes, { stream: true })
-                  let start = 0
-                  let newline = buffer.indexOf("\n", start)
-                  while (newline !== -1) {
-                    if (buffer.startsWith("data: ", start)) {
-                      const data = buffer.slice(start + 6, newline)
-                      if (data !== "[DONE]") counter.add(deltaOf(format, JSON.parse(data) as Json))
-                    }
-                    start = newline + 1
-                    newline = buffer.indexOf("\n", start)
-                  }
-                  buffer = buffer.slice(start)
-                }
+                for (const bytes of reads) reader.read(bytes)
               })
             ),
             Effect.map((): Counts => counter.counts())

@@ -3,19 +3,8 @@
  * into lines, `JSON.parse` of each `data:` line), no library at all.
  */
 import { API_KEY, Counter, type Counts, MODEL, PROMPT, type StreamClient } from "../client.js"
+import { manualSseReader } from "../manualSse.js"
 import type { Format } from "../wire.js"
-
-type Json = Record<string, unknown>
-
-const chatDelta = (event: Json): string | undefined => {
-  const choices = event.choices as ReadonlyArray<Json> | undefined
-  const delta = choices?.[0]?.delta as Json | undefined
-  const content = delta?.content
-  return typeof content === "string" ? content : undefined
-}
-
-const responsesDelta = (event: Json): string | undefined =>
-  event.type === "response.output_text.delta" && typeof event.delta === "string" ? event.delta : undefined
 
 const request = (format: Format): { readonly path: string; readonly body: string } =>
   format === "chat"
@@ -39,27 +28,10 @@ const consume = async (baseUrl: string, format: Format, onFirst?: () => void): P
     body
   })
   if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`)
-  const deltaOf = format === "chat" ? chatDelta : responsesDelta
   const counter = new Counter(onFirst)
-  const decoder = new TextDecoder()
-  let buffer = ""
-  let done = false
-  for await (const bytes of response.body) {
-    buffer += decoder.decode(bytes, { stream: true })
-    let start = 0
-    let newline = buffer.indexOf("\n", start)
-    while (newline !== -1) {
-      if (buffer.startsWith("data: ", start)) {
-        const data = buffer.slice(start + 6, newline)
-        if (data === "[DONE]") done = true
-        else counter.add(deltaOf(JSON.parse(data) as Json))
-      }
-      start = newline + 1
-      newline = buffer.indexOf("\n", start)
-    }
-    buffer = buffer.slice(start)
-  }
-  if (format === "chat" && !done) throw new Error("the stream ended without [DONE]")
+  const reader = manualSseReader(format, counter)
+  for await (const bytes of response.body) reader.read(bytes)
+  if (format === "chat" && !reader.done()) throw new Error("the stream ended without [DONE]")
   return counter.counts()
 }
 
