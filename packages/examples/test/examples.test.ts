@@ -3,7 +3,7 @@
 // driven by TestClock: no test waits on the wall clock.
 import { format } from "node:util"
 import { describe, expect, it, vi } from "@effect/vitest"
-import { Effect, Either, Fiber, TestClock } from "effect"
+import { Effect, Either } from "effect"
 import * as CustomModel from "../src/docs/custom-model.js"
 import * as GettingStarted from "../src/docs/getting-started.js"
 import * as Messages from "../src/docs/messages.js"
@@ -11,14 +11,7 @@ import * as Readme from "../src/docs/readme.js"
 import * as RetryFallbacks from "../src/docs/retry-fallbacks.js"
 import * as UsingAModel from "../src/docs/using-a-model.js"
 import * as Quickstart from "../src/quickstart.js"
-
-/** Runs an effect in a fiber while TestClock moves an hour ahead. */
-const withClock = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.gen(function* () {
-    const fiber = yield* Effect.fork(effect)
-    yield* TestClock.adjust("1 hour")
-    return yield* Fiber.join(fiber)
-  })
+import { withClock } from "./docs/support/effects.js"
 
 /** Runs an effect with `process.stdout.write` and `console.log` captured; returns the text written. */
 const captureOutput = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<readonly [A, string], E> =>

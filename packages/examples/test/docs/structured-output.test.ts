@@ -1,32 +1,7 @@
-// Runs every example of docs/structured-output.md
-// (packages/examples/src/docs/structured-output.ts) and checks what it produced, so that
-// the page cannot rot. Sleeps (chunk latency, retry backoff) are driven by TestClock.
-import { format } from "node:util"
-import { describe, expect, it, vi } from "@effect/vitest"
-import { Effect, Fiber, Option, TestClock } from "effect"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
 import * as Structured from "../../src/docs/structured-output.js"
-
-/** Runs an effect in a fiber while TestClock moves an hour ahead. */
-const withClock = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.gen(function* () {
-    const fiber = yield* Effect.fork(effect)
-    yield* TestClock.adjust("1 hour")
-    return yield* Fiber.join(fiber)
-  })
-
-/** Runs an effect with `console.log` captured; returns the text written. */
-const captureLog = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<readonly [A, string], E> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => {
-      const written: Array<string> = []
-      const spy = vi.spyOn(console, "log").mockImplementation((...args: ReadonlyArray<unknown>) => {
-        written.push(`${format(...args)}\n`)
-      })
-      return { written, spy }
-    }),
-    ({ written }) => Effect.map(effect, (result) => [result, written.join("")] as const),
-    ({ spy }) => Effect.sync(() => spy.mockRestore())
-  )
+import { captureLog, withClock } from "./support/effects.js"
 
 describe("docs/structured-output.md", () => {
   it.effect("ten lines: from a Schema to a typed object", () =>

@@ -1,23 +1,7 @@
-// Runs every example of docs/tools.md (packages/examples/src/docs/tools.ts) and checks
-// what it produced, so that the page cannot rot.
-import { format } from "node:util"
-import { describe, expect, it, vi } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as Tools from "../../src/docs/tools.js"
-
-/** Runs an effect with `console.log` captured; returns the text written. */
-const captureLog = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<readonly [A, string], E> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => {
-      const written: Array<string> = []
-      const spy = vi.spyOn(console, "log").mockImplementation((...args: ReadonlyArray<unknown>) => {
-        written.push(`${format(...args)}\n`)
-      })
-      return { written, spy }
-    }),
-    ({ written }) => Effect.map(effect, (result) => [result, written.join("")] as const),
-    ({ spy }) => Effect.sync(() => spy.mockRestore())
-  )
+import { captureLog } from "./support/effects.js"
 
 describe("docs/tools.md", () => {
   it.effect("ten lines: from a Schema to a typed tool call", () =>
