@@ -1,3 +1,6 @@
+// Runs every example of docs/structured-output.md
+// (packages/examples/src/docs/structured-output.ts) and checks what it produced, so that
+// the page cannot rot. Sleeps (chunk latency, retry backoff) are driven by TestClock.
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import * as Structured from "../../src/docs/structured-output.js"

@@ -1,3 +1,5 @@
+// Runs every example of docs/tools.md (packages/examples/src/docs/tools.ts) and checks
+// what it produced, so that the page cannot rot.
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as Tools from "../../src/docs/tools.js"
