@@ -5,6 +5,7 @@ import * as calls from "@effect-chat/testing/internal/conformance/calls"
 import * as harness from "@effect-chat/testing/internal/conformance/harness"
 import * as runs from "@effect-chat/testing/internal/conformance/runs"
 import { Effect, Exit, Stream } from "effect"
+import { exampleOf, isRecord, phrases, propertiesOf } from "../src/internal/conformance/answers.js"
 
 // ---------------------------------------------------------------------------
 // models written directly with ChatModel.make
@@ -174,72 +175,6 @@ Conformance.run("FakeChatModel.parrot", ChatModel.layer(parrot), {
 // ---------------------------------------------------------------------------
 // a reference model: what a good model does with the suite's requests
 // ---------------------------------------------------------------------------
-
-type JsonSchema = Readonly<Record<string, unknown>>
-
-const isRecord = (value: unknown): value is JsonSchema =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-const propertiesOf = (schema: JsonSchema): JsonSchema =>
-  isRecord(schema.properties) ? schema.properties : {}
-
-/** Whether the prompt turns a field down ("the setup to a joke, no punchline"). */
-const declined = (prompt: string, field: string): boolean => new RegExp(`\\bno ${field}\\b`, "i").test(prompt)
-
-const phrases: Readonly<Record<string, string>> = {
-  setup: "Why was the cat sitting on the computer?",
-  punchline: "To keep an eye on the mouse.",
-  rating: "7"
-}
-
-/**
- * A value matching a JSON Schema, as a model fills it for the prompt: text for strings,
- * 3 for numbers, and an optional (or nullable) field the prompt turns down left out (or
- * null).
- */
-const exampleOf = (
-  schema: JsonSchema,
-  prompt: string,
-  field = "value",
-  root: JsonSchema = schema
-): unknown => {
-  if (typeof schema.$ref === "string") {
-    const name = schema.$ref.split("/").at(-1) ?? ""
-    const definitions = isRecord(root.$defs) ? root.$defs : isRecord(root.definitions) ? root.definitions : {}
-    const target = definitions[name]
-    return exampleOf(isRecord(target) ? target : {}, prompt, field, root)
-  }
-  const options = Array.isArray(schema.anyOf) ? schema.anyOf.filter(isRecord) : []
-  if (options.length > 0) {
-    const nullable = options.some((option) => option.type === "null")
-    if (nullable && declined(prompt, field)) return null
-    return exampleOf(options.find((option) => option.type !== "null") ?? {}, prompt, field, root)
-  }
-  if (Array.isArray(schema.enum)) return schema.enum[0]
-  if ("const" in schema) return schema.const
-  const types: ReadonlyArray<unknown> = Array.isArray(schema.type) ? schema.type : [schema.type]
-  if (types.includes("null") && declined(prompt, field)) return null
-  switch (types.find((type) => type !== "null")) {
-    case "object": {
-      const required = new Set(Array.isArray(schema.required) ? schema.required : [])
-      const value: Record<string, unknown> = {}
-      for (const [key, property] of Object.entries(propertiesOf(schema))) {
-        if (!required.has(key) && declined(prompt, key)) continue
-        value[key] = exampleOf(isRecord(property) ? property : {}, prompt, key, root)
-      }
-      return value
-    }
-    case "array":
-      return [exampleOf(isRecord(schema.items) ? schema.items : {}, prompt, field, root)]
-    case "integer":
-    case "number":
-      return 3
-    case "boolean":
-      return true
-    default:
-      return phrases[field] ?? `The ${field}.`
-  }
-}
 
 /** The arguments the prompt gives a tool: one object per call it asks for. */
 const argsFromPrompt = (
